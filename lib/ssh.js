@@ -1,0 +1,3 @@
+'use strict';
+// placeholder until the issue that builds it lands
+module.exports = {};

@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+'use strict';
+// npm install hook: builds the addon from source unless a loadable binary
+// for this platform is already there. `--force` always builds.
+
+const { spawnSync } = require('child_process');
+const { copyFileSync, existsSync } = require('fs');
+const { join } = require('path');
+
+const root = join(__dirname, '..');
+const force = process.argv.includes('--force');
+
+function loadable() {
+  try {
+    require(join(root, 'lib', 'binding.js'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function fail(msg) {
+  console.error(`ssh2-streams-native: ${msg}`);
+  process.exit(1);
+}
+
+if (!force && loadable()) {
+  console.log('ssh2-streams-native: native engine present, skipping build');
+  process.exit(0);
+}
+
+const cargo = process.env.CARGO || 'cargo';
+const probe = spawnSync(cargo, ['--version'], { encoding: 'utf8' });
+if (probe.error || probe.status !== 0) {
+  fail(
+    'no prebuilt binary for this platform and no Rust toolchain to build one.\n' +
+      '  Install Rust (https://rustup.rs, 1.88 or newer) and run `npm install` again,\n' +
+      '  or install the prebuilt package for your platform.'
+  );
+}
+
+console.log('ssh2-streams-native: building the native engine from source (cargo build --release)');
+const build = spawnSync(cargo, ['build', '--release', '--locked'], { cwd: root, stdio: 'inherit' });
+if (build.status !== 0) fail('cargo build failed (see the output above)');
+
+const targetDir = process.env.CARGO_TARGET_DIR || join(root, 'target');
+const libName = {
+  darwin: 'libssh2_streams_native.dylib',
+  win32: 'ssh2_streams_native.dll',
+}[process.platform] || 'libssh2_streams_native.so';
+const built = join(targetDir, 'release', libName);
+if (!existsSync(built)) fail(`cargo reported success but ${built} is missing`);
+
+const fileName = `ssh2-streams-native.${require(join(root, 'lib', 'triple.js'))}.node`;
+copyFileSync(built, join(root, fileName));
+if (!loadable()) fail(`built ${fileName} but it does not load`);
+console.log(`ssh2-streams-native: built ${fileName}`);
