@@ -1,1 +1,5 @@
-//! placeholder: see DESIGN.md for what this layer owns
+//! The transport layer (RFC 4253): identification, packet framing, key
+//! exchange, rekey, strict kex and ext-info. Sans-IO: bytes in, bytes and
+//! events out.
+
+pub mod algorithms;
