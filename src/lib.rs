@@ -9,4 +9,4 @@ pub mod transport;
 pub mod wire;
 
 #[cfg(feature = "node")]
-mod node;
+pub mod node;

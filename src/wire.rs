@@ -3,6 +3,7 @@
 //! Every read returns `Result`; nothing here can panic on hostile input, and a
 //! declared length never allocates before it is checked against what is there.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// What went wrong while reading a wire value.
@@ -111,6 +112,12 @@ impl<'a> Reader<'a> {
     /// A `string` that must be UTF-8 (names, comments, messages).
     pub fn utf8(&mut self) -> WireResult<&'a str> {
         std::str::from_utf8(self.string()?).map_err(|_| WireError::NotUtf8)
+    }
+
+    /// A `string` read as text the way JS decodes it: invalid UTF-8 becomes
+    /// U+FFFD rather than an error (peers send Latin-1 banners and names).
+    pub fn text(&mut self) -> WireResult<Cow<'a, str>> {
+        Ok(String::from_utf8_lossy(self.string()?))
     }
 
     /// `name-list`: a comma-separated ASCII string; empty gives no names.

@@ -37,7 +37,10 @@ pub const KEX: AlgorithmList = AlgorithmList {
         "diffie-hellman-group14-sha256",
         "diffie-hellman-group14-sha1",
     ],
-    extra: &["diffie-hellman-group-exchange-sha1", "diffie-hellman-group1-sha1"],
+    extra: &[
+        "diffie-hellman-group-exchange-sha1",
+        "diffie-hellman-group1-sha1",
+    ],
 };
 
 pub const SERVER_HOST_KEY: AlgorithmList = AlgorithmList {
