@@ -1,0 +1,41 @@
+'use strict';
+// Memory of idle connections: `node --expose-gc memory.js <impl> <pairs>`
+// opens <pairs> authenticated client/server pairs with a session channel,
+// then reports heap+external bytes per pair after gc() and the peak RSS.
+
+const { connect } = require('./pair');
+
+const [impl, count = '200'] = process.argv.slice(2);
+
+function used() {
+  global.gc();
+  global.gc();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external + m.arrayBuffers;
+}
+
+async function main() {
+  if (typeof global.gc !== 'function') throw new Error('run with --expose-gc');
+  const algorithms = {
+    kex: ['curve25519-sha256@libssh.org'],
+    serverHostKey: ['ssh-ed25519'],
+    cipher: ['aes128-gcm@openssh.com'],
+    hmac: ['hmac-sha2-256'],
+  };
+  await connect(impl, { algorithms }); // warm-up: module state is not per pair
+  const before = used();
+  const pairs = [];
+  for (let i = 0; i < Number(count); i++) pairs.push(await connect(impl, { algorithms }));
+  await new Promise((r) => setTimeout(r, 50));
+  const after = used();
+  const rss = process.resourceUsage().maxRSS * 1024;
+  process.stdout.write(
+    JSON.stringify({ impl, pairs: pairs.length, kbPerPair: (after - before) / 1024 / pairs.length, peakRssMiB: rss / 2 ** 20 }) + '\n'
+  );
+  process.exit(0);
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err.stack || err}\n`);
+  process.exit(1);
+});
