@@ -1,3 +1,244 @@
 'use strict';
-// placeholder until the issue that builds it lands
-module.exports = {};
+// SSH2Stream: the Duplex of ssh2-streams@0.4.10 over the native session.
+//
+// Data flows one way through each side (DESIGN.md):
+//   socket -> _write(chunk) -> native.feed(chunk) -> [events] -> emit(...)
+//   app -> method(...) -> native.method(...) -> ciphertext -> push() -> socket
+//
+// The native session never calls into JS. It returns, per call:
+//   feed(chunk)        an array of events, each [eventName, ...args]; names
+//                      starting with '_' are for this file, not emitted
+//   takeOutput()       the bytes produced since the last call (or null)
+//   <send method>(...) the ciphertext of that message, or null when it was
+//                      queued behind a key exchange (flushed by a later feed)
+
+const { Duplex } = require('stream');
+
+const native = require('./binding');
+const { normalize } = require('./ssh/config');
+const hostKeys = require('./ssh/host-keys');
+const methods = require('./ssh/methods');
+
+function DEBUG_NOOP() {}
+
+class SSH2Stream extends Duplex {
+  constructor(cfg) {
+    const config = normalize(cfg, DEBUG_NOOP);
+    super({ highWaterMark: config.highWaterMark, decodeStrings: true });
+
+    this._needContinue = false;
+    this.bytesSent = 0;
+    this.bytesReceived = 0;
+    this.debug = config.debug;
+    this.server = config.server;
+    this.maxPacketSize = config.maxPacketSize;
+    this.banner = config.banner;
+    this.config = { ident: config.ident, algorithms: config.algorithms, hostKeys: config.hostKeys };
+    this._ended = false;
+
+    this._native = new native.SshSession({
+      server: config.server,
+      ident: config.ident,
+      greeting: config.greeting,
+      maxPacketSize: config.maxPacketSize,
+      algorithms: config.algorithms,
+      hostKeys: config.server ? hostKeys.toNative(config.hostKeys) : [],
+    });
+    this._state = makeCompatState(this);
+
+    if (!this.server) this.on('KEXDH_REPLY', (info) => onKEXDH_REPLY(this, info));
+
+    this.debug(`DEBUG: Local ident: '${config.ident}'`);
+    this._flush();
+  }
+
+  // 0.4.10 flags from the peer's software version (constants.BUGS).
+  get remoteBugs() {
+    return this._native.remoteBugs;
+  }
+
+  set remoteBugs(v) {
+    this._native.remoteBugs = v >>> 0;
+  }
+
+  _read() {
+    if (this._needContinue) {
+      this._needContinue = false;
+      this.emit('continue');
+    }
+  }
+
+  _write(chunk, _encoding, callback) {
+    if (this._ended) return callback();
+    this.bytesReceived += chunk.length;
+    let events;
+    try {
+      events = this._native.feed(chunk);
+    } catch (err) {
+      // Only a bug in the binding gets here: the engine reports protocol
+      // faults as '_fatal' events. Still end cleanly.
+      this._fatal(err.message, 'protocol');
+      return callback();
+    }
+    this._flush();
+    this._dispatch(events);
+    callback();
+  }
+
+  _final(callback) {
+    callback();
+  }
+
+  /** Emits what the engine decoded, in order, then flushes what they caused. */
+  _dispatch(events) {
+    for (let i = 0; i < events.length; i++) {
+      if (this._ended) return;
+      const ev = events[i];
+      const name = ev[0];
+      if (name.charCodeAt(0) === 95 /* '_' */) {
+        this._internal(ev);
+      } else if (ev.length === 1) {
+        this.emit(name);
+      } else if (ev.length === 2) {
+        this.emit(name, ev[1]);
+      } else {
+        this.emit(...ev);
+      }
+    }
+    this._flush();
+  }
+
+  _internal(ev) {
+    switch (ev[0]) {
+      case '_fatal': {
+        // [, message, level, code]: the engine has queued any DISCONNECT.
+        this._flush();
+        this._fatal(ev[1], ev[2], ev[3]);
+        break;
+      }
+      case '_debug':
+        this.debug(ev[1]);
+        break;
+      case '_userauthRequest':
+        methods.emitUserauthRequest(this, ev);
+        break;
+      case '_ptyRequest':
+        // [, 'CHANNEL_REQUEST:<n>', info with raw modes]
+        this.emit(ev[1], methods.decodePtyModes(ev[2]));
+        break;
+      default:
+        this.debug(`DEBUG: unhandled engine event ${ev[0]}`);
+    }
+  }
+
+  /** Pushes what the engine produced since the last call. */
+  _flush() {
+    const out = this._native.takeOutput();
+    if (out) return this._pushOut(out);
+    return !this._needContinue;
+  }
+
+  /** Pushes ciphertext; the return value is what a write method returns. */
+  _pushOut(buf) {
+    if (!buf) {
+      // Queued behind a key exchange: the flush after NEWKEYS pushes it and
+      // _read() answers with 'continue', so a false here is always answered.
+      this._needContinue = true;
+      return false;
+    }
+    if (this._ended) return false;
+    this.bytesSent += buf.length;
+    const ok = this.push(buf);
+    if (!ok) this._needContinue = true;
+    return ok;
+  }
+
+  _fatal(message, level, code) {
+    const err = new Error(message);
+    if (level) err.level = level;
+    if (code !== undefined) err.code = code;
+    this.emit('error', err);
+    this._end();
+  }
+
+  /** Ends the readable side once (0.4.10's reset()): 'end' follows. */
+  _end() {
+    if (this._ended) return;
+    this._ended = true;
+    this.push(null);
+  }
+
+  reset() {
+    this._end();
+  }
+}
+
+// 0.4.10 exposes its internal send for tests that inject raw packets
+// (test-kexdh.js): `bypass` sends even during a key exchange.
+SSH2Stream._send = function _send(stream, payload, cb, bypass) {
+  const ret = stream._pushOut(stream._native.sendRaw(payload, bypass === true));
+  if (typeof cb === 'function') cb();
+  return ret;
+};
+
+/**
+ * Client: the server's KEXDH_REPLY is verified and the new keys derived; the
+ * engine holds back our NEWKEYS until the app accepts the host key. Input
+ * keeps flowing meanwhile (the server's NEWKEYS may already be here), which
+ * is also what lets test-kexdh.js replace this listener.
+ */
+function onKEXDH_REPLY(self, info) {
+  if (!info.firstKex) {
+    self._native.hostKeyVerdict(true);
+    self._flush();
+    return;
+  }
+  let verdict;
+  let sync = true;
+  const decide = (permitted) => {
+    if (verdict !== undefined) return;
+    verdict = !!permitted;
+    if (!sync) finish();
+  };
+  const finish = () => {
+    self.debug(verdict ? 'DEBUG: Host accepted (verified)' : 'DEBUG: Host denied via fingerprint verification');
+    self._native.hostKeyVerdict(verdict);
+    self._flush();
+    if (!verdict) self._fatal('Handshake failed: host fingerprint verification failed', 'handshake');
+  };
+  const emitted = self.emit('fingerprint', info.hostkey, decide);
+  sync = false;
+  if (!emitted) {
+    self.debug('DEBUG: Host accepted by default (no verification)');
+    verdict = true;
+  }
+  if (verdict !== undefined) finish();
+}
+
+/**
+ * The internals ssh2@0.8.9 and the peer tests reach: `_state.incoming.identRaw`,
+ * `_state.outgoing.pubkey`, `_state.authMethod` (written by ssh2's Server).
+ */
+function makeCompatState(stream) {
+  const n = stream._native;
+  return {
+    authMethod: undefined,
+    incoming: {
+      get identRaw() {
+        return n.remoteIdentRaw === null ? undefined : n.remoteIdentRaw;
+      },
+    },
+    outgoing: {
+      get pubkey() {
+        return n.kexPublicKey === null ? undefined : n.kexPublicKey;
+      },
+      get sessionId() {
+        return n.sessionId === null ? undefined : n.sessionId;
+      },
+    },
+  };
+}
+
+methods.install(SSH2Stream);
+
+module.exports = SSH2Stream;

@@ -1,0 +1,66 @@
+'use strict';
+// SSH2Stream's constructor config: 0.4.10's keys and validation errors,
+// turned into the plain object the native session takes.
+
+const MODULE_VER = require('../../package.json').version;
+
+const DEFAULT_HIGH_WATER_MARK = 32 * 1024;
+// 0.4.10's default: the smallest maximum RFC 4253 lets a peer assume.
+const DEFAULT_MAX_PACKET_SIZE = 35000;
+
+const ALGORITHM_KEYS = ['kex', 'serverHostKey', 'cipher', 'hmac', 'compress'];
+
+/** Appends CR LF unless the text already ends with it (0.4.10's greeting/banner rule). */
+function withCrlf(text) {
+  return text.slice(-2) === '\r\n' ? text : `${text}\r\n`;
+}
+
+/**
+ * Validates `cfg` as 0.4.10 does and returns
+ * { server, highWaterMark, maxPacketSize, debug, ident, greeting, banner, algorithms, hostKeys }.
+ * `algorithms` holds only the lists the app set (the engine fills in defaults).
+ */
+function normalize(cfg, noop) {
+  if (typeof cfg !== 'object' || cfg === null) cfg = {};
+  const server = cfg.server === true;
+  const out = {
+    server,
+    highWaterMark: typeof cfg.highWaterMark === 'number' ? cfg.highWaterMark : DEFAULT_HIGH_WATER_MARK,
+    maxPacketSize: typeof cfg.maxPacketSize === 'number' ? cfg.maxPacketSize : DEFAULT_MAX_PACKET_SIZE,
+    debug: typeof cfg.debug === 'function' ? cfg.debug : noop,
+    greeting: undefined,
+    banner: undefined,
+    algorithms: {},
+    hostKeys: undefined,
+  };
+
+  let hostKeys = cfg.hostKeys;
+  // The seed API: one host key given as `privateKey` (+ `passphrase`).
+  if (server && (typeof hostKeys !== 'object' || hostKeys === null) && cfg.privateKey !== undefined) {
+    hostKeys = { privateKey: cfg.privateKey, passphrase: cfg.passphrase };
+  }
+  if (server && (typeof hostKeys !== 'object' || hostKeys === null))
+    throw new Error('hostKeys must be an object keyed on host key type');
+  out.hostKeys = hostKeys;
+
+  // RFC 4253: the identification string must not contain NUL.
+  const ident = `SSH-2.0-${cfg.ident || `ssh2js${MODULE_VER}${server ? 'srv' : ''}`}`.replace(/\x00/g, '');
+  if (ident.length + 2 > 255) throw new Error('ident too long');
+  out.ident = ident;
+
+  const algos = cfg.algorithms;
+  if (typeof algos === 'object' && algos !== null) {
+    for (const key of ALGORITHM_KEYS) {
+      const list = algos[key];
+      if (Array.isArray(list) && list.length > 0) out.algorithms[key] = list.map(String);
+    }
+  }
+
+  if (server) {
+    if (typeof cfg.greeting === 'string' && cfg.greeting.length) out.greeting = withCrlf(cfg.greeting);
+    if (typeof cfg.banner === 'string' && cfg.banner.length) out.banner = withCrlf(cfg.banner);
+  }
+  return out;
+}
+
+module.exports = { normalize, DEFAULT_MAX_PACKET_SIZE };
