@@ -10,6 +10,8 @@ pub mod error;
 pub mod global_request;
 pub mod message;
 pub mod msg;
+pub mod session;
 
 pub use error::DecodeError;
 pub use message::{DecodeContext, Message};
+pub use session::{AuthStateError, SessionState, ToSign};
