@@ -7,3 +7,5 @@ use napi_derive::napi;
 pub fn engine_version() -> &'static str {
     env!("CARGO_PKG_VERSION")
 }
+
+pub mod events;
