@@ -231,7 +231,7 @@ pub fn to_event<'env>(
                 GlobalRequestKind::Other { data, .. } => e.buffer(data)?.done(),
             }
         }
-        Message::RequestSuccess(data) if data.is_empty() => ev("REQUEST_SUCCESS")?.done(),
+        Message::RequestSuccess([]) => ev("REQUEST_SUCCESS")?.done(),
         Message::RequestSuccess(data) => ev("REQUEST_SUCCESS")?.buffer(data)?.done(),
         Message::RequestFailure => ev("REQUEST_FAILURE")?.done(),
         Message::ChannelOpen(open) => {
