@@ -50,6 +50,12 @@ for (const [kex, ours, orig] of [
   });
 }
 rows.push({
+  name: `ssh2@0.8.9 exec over TCP MB/s (${rawMiB} MiB)`,
+  cmd: (impl) => ['tcp-exec.js', impl, String(rawMiB)],
+  field: 'mbps',
+  higher: true,
+});
+rows.push({
   name: 'memory KB per idle pair',
   cmd: (impl) => ['memory.js', impl, '200'],
   node: ['--expose-gc'],
