@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 'use strict';
 // npm install hook: builds the addon from source unless a loadable binary
-// for this platform is already there. `--force` always builds.
+// for this platform is already there. `--force` always builds; `--prebuilt`
+// puts the binary into npm/<triple>/, the platform package that
+// `npm pack` there turns into the prebuilt for this platform.
 
 const { spawnSync } = require('child_process');
 const { copyFileSync, existsSync } = require('fs');
 const { join } = require('path');
 
 const root = join(__dirname, '..');
-const force = process.argv.includes('--force');
+const prebuilt = process.argv.includes('--prebuilt');
+const force = prebuilt || process.argv.includes('--force');
 
 function loadable() {
   try {
@@ -51,7 +54,10 @@ const libName = {
 const built = join(targetDir, 'release', libName);
 if (!existsSync(built)) fail(`cargo reported success but ${built} is missing`);
 
-const fileName = `ssh2-streams-native.${require(join(root, 'lib', 'triple.js'))}.node`;
-copyFileSync(built, join(root, fileName));
+const triple = require(join(root, 'lib', 'triple.js'));
+const fileName = `ssh2-streams-native.${triple}.node`;
+const dest = prebuilt ? join(root, 'npm', triple, fileName) : join(root, fileName);
+if (prebuilt && !existsSync(join(root, 'npm', triple, 'package.json'))) fail(`no platform package npm/${triple}/`);
+copyFileSync(built, dest);
 if (!loadable()) fail(`built ${fileName} but it does not load`);
-console.log(`ssh2-streams-native: built ${fileName}`);
+console.log(`ssh2-streams-native: built ${dest}`);
