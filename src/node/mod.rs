@@ -8,4 +8,6 @@ pub fn engine_version() -> &'static str {
     env!("CARGO_PKG_VERSION")
 }
 
+pub mod constants;
 pub mod events;
+pub mod keys;

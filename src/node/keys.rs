@@ -1,0 +1,118 @@
+//! Key objects for JS: `parseKey` and the methods of 0.4.10's key objects
+//! (lib/keys.js wraps them in its shape).
+
+use crate::keys::{self, Key, Parsed};
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use std::sync::Arc;
+
+/// A parsed key. Shared, not copied, when the same key is a host key of
+/// several sessions.
+#[napi]
+pub struct NativeKey {
+    pub(crate) key: Arc<Key>,
+}
+
+fn js_error(e: keys::KeyError) -> Error {
+    Error::new(Status::GenericFailure, e.0)
+}
+
+#[napi]
+impl NativeKey {
+    #[napi(getter, js_name = "type")]
+    pub fn key_type(&self) -> String {
+        self.key.key_type.clone()
+    }
+
+    #[napi(getter)]
+    pub fn comment(&self) -> String {
+        self.key.comment.clone()
+    }
+
+    #[napi]
+    pub fn is_private(&self) -> bool {
+        self.key.is_private()
+    }
+
+    #[napi]
+    pub fn public_ssh(&self) -> Buffer {
+        self.key.public.to_blob().into()
+    }
+
+    #[napi]
+    pub fn public_pem(&self) -> String {
+        self.key.public_pem()
+    }
+
+    #[napi]
+    pub fn private_pem(&self) -> Option<String> {
+        self.key.private_pem()
+    }
+
+    /// 0.4.10's `sign(data)`; `hash` picks RSA's hash (sha1/sha256/sha512).
+    #[napi]
+    pub fn sign(&self, data: &[u8], hash: Option<String>) -> Result<Buffer> {
+        self.key
+            .sign_native(hash.as_deref(), data)
+            .map(Buffer::from)
+            .map_err(js_error)
+    }
+
+    /// 0.4.10's `verify(data, signature)`.
+    #[napi]
+    pub fn verify(&self, data: &[u8], signature: &[u8], hash: Option<String>) -> bool {
+        self.key.verify_native(hash.as_deref(), data, signature)
+    }
+
+    /// The same public key (and, when both have one, the same private key).
+    #[napi]
+    pub fn equals(&self, other: &NativeKey) -> bool {
+        self.key.public == other.key.public && self.key.is_private() == other.key.is_private()
+    }
+
+    /// A public-only copy (the seed API's genPublicKey).
+    #[napi]
+    pub fn to_public(&self) -> NativeKey {
+        NativeKey {
+            key: Arc::new(Key::from_public(
+                self.key.public.clone(),
+                self.key.comment.clone(),
+            )),
+        }
+    }
+}
+
+/// Parses key data. Errors come back as `error` (0.4.10 returned an Error
+/// object rather than throwing).
+#[napi]
+pub fn parse_key<'env>(
+    env: &'env Env,
+    data: &[u8],
+    passphrase: Option<&[u8]>,
+) -> Result<Object<'env>> {
+    let mut out = Object::new(env)?;
+    match keys::parse(data, passphrase) {
+        Err(e) => {
+            out.set("error", e.0)?;
+        }
+        Ok(parsed) => {
+            let many = matches!(parsed, Parsed::Many(_));
+            let list: Vec<NativeKey> = parsed
+                .into_vec()
+                .into_iter()
+                .map(|k| NativeKey { key: Arc::new(k) })
+                .collect();
+            out.set("keys", list)?;
+            out.set("many", many)?;
+        }
+    }
+    Ok(out)
+}
+
+/// A fresh private key of `key_type` (ssh-ed25519, ecdsa-sha2-nistp*, ssh-rsa).
+#[napi]
+pub fn generate_key(key_type: String, bits: Option<u32>) -> Result<NativeKey> {
+    Key::generate(&key_type, bits.unwrap_or(3072))
+        .map(|k| NativeKey { key: Arc::new(k) })
+        .map_err(js_error)
+}
