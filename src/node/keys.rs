@@ -64,10 +64,10 @@ impl NativeKey {
         self.key.verify_native(hash.as_deref(), data, signature)
     }
 
-    /// The same public key (and, when both have one, the same private key).
+    /// Whether both are the same key pair (compared by their public halves).
     #[napi]
     pub fn equals(&self, other: &NativeKey) -> bool {
-        self.key.public == other.key.public && self.key.is_private() == other.key.is_private()
+        self.key.public == other.key.public
     }
 
     /// A public-only copy (the seed API's genPublicKey).
