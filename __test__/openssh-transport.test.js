@@ -4,6 +4,9 @@
 // from OpenSSH's own debug log. Also strict kex (Terrapin) both ways.
 
 const test = require('node:test');
+// Until the native transport lands (issue 4), these say so and skip.
+const ENGINE_MISSING =
+  typeof require('../lib/binding').SshSession !== 'function' && 'the SSH2Stream transport engine is not built yet (issue 4)';
 const assert = require('node:assert');
 const net = require('net');
 const { execFileSync } = require('child_process');
@@ -57,7 +60,7 @@ function ourClientSession(port, algorithms, { inject } = {}) {
   });
 }
 
-test('our client to sshd, every algorithm both have', { skip }, async (t) => {
+test('our client to sshd, every algorithm both have', { skip: ENGINE_MISSING || skip }, async (t) => {
   const sshd = await startSshd({ hostKeys: Object.keys(HOST_KEYS), config: allAlgorithmsConfig() });
   t.after(() => sshd.stop());
 
@@ -82,7 +85,7 @@ test('our client to sshd, every algorithm both have', { skip }, async (t) => {
   }
 });
 
-test('sshd refuses a packet our client injects before NEWKEYS (strict kex)', { skip }, async () => {
+test('sshd refuses a packet our client injects before NEWKEYS (strict kex)', { skip: ENGINE_MISSING || skip }, async () => {
   const sshd = await startSshd({});
   try {
     const before = sshd.log().length;
@@ -112,7 +115,7 @@ async function ourServer(hostKeyTypes) {
   return { port: server.address().port, errors, close: () => new Promise((r) => server.close(r)) };
 }
 
-test('OpenSSH ssh to our server, every algorithm both have', { skip }, async (t) => {
+test('OpenSSH ssh to our server, every algorithm both have', { skip: ENGINE_MISSING || skip }, async (t) => {
   const srv = await ourServer(['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ssh-rsa']);
   t.after(() => srv.close());
 

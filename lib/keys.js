@@ -97,8 +97,8 @@ function parseKey(data, passphrase) {
   else if (typeof data === 'string') buf = Buffer.from(data);
   else return new Error('Key data must be a Buffer or string');
 
-  // 0.4.10: `passphrase != undefined` (null and undefined mean none).
-  if (passphrase != undefined) {
+  // As 0.4.10: null and undefined both mean no passphrase.
+  if (passphrase != null) {
     if (typeof passphrase === 'string') passphrase = Buffer.from(passphrase);
     else if (!Buffer.isBuffer(passphrase)) return new Error('Passphrase must be a string or Buffer when supplied');
   } else {

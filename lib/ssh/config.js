@@ -44,7 +44,7 @@ function normalize(cfg, noop) {
   out.hostKeys = hostKeys;
 
   // RFC 4253: the identification string must not contain NUL.
-  const ident = `SSH-2.0-${cfg.ident || `ssh2js${MODULE_VER}${server ? 'srv' : ''}`}`.replace(/\x00/g, '');
+  const ident = `SSH-2.0-${cfg.ident || `ssh2js${MODULE_VER}${server ? 'srv' : ''}`}`.split('\0').join('');
   if (ident.length + 2 > 255) throw new Error('ident too long');
   out.ident = ident;
 
