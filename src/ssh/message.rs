@@ -361,7 +361,7 @@ mod tests {
     }
 
     #[test]
-    fn random_payloads_never_panic() {
+    fn decode_never_panics_on_random_payloads() {
         // A seeded xorshift keeps this deterministic without a dev-dependency.
         let mut state = 0x9e37_79b9_7f4a_7c15u64;
         let mut next = || {
