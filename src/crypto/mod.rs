@@ -1,1 +1,102 @@
-//! placeholder: see DESIGN.md for what this layer owns
+//! The algorithms behind the transport, each named as SSH names it: packet
+//! ciphers and MACs (what protects a packet) and key agreement. Everything
+//! comes from aws-lc (aws-lc-rs, or aws-lc-sys where the safe API stops).
+
+pub mod evp;
+pub mod kex;
+pub mod mac;
+
+use evp::EvpAlg;
+
+/// A packet cipher, by SSH name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CipherSpec {
+    /// aes128-gcm@openssh.com / aes256-gcm@openssh.com (and the RFC 5647
+    /// names, which 0.4.10 treated the same): RFC 5647 with OpenSSH's
+    /// length-as-AAD framing.
+    AesGcm { key_len: usize },
+    /// chacha20-poly1305@openssh.com (PROTOCOL.chacha20poly1305).
+    ChaCha20Poly1305,
+    /// A block or stream cipher used with a separate MAC.
+    Evp(EvpAlg),
+}
+
+impl CipherSpec {
+    pub fn from_name(name: &str) -> Option<CipherSpec> {
+        Some(match name {
+            "aes128-gcm@openssh.com" | "aes128-gcm" => CipherSpec::AesGcm { key_len: 16 },
+            "aes256-gcm@openssh.com" | "aes256-gcm" => CipherSpec::AesGcm { key_len: 32 },
+            "chacha20-poly1305@openssh.com" => CipherSpec::ChaCha20Poly1305,
+            "aes128-ctr" => CipherSpec::Evp(EvpAlg::Aes128Ctr),
+            "aes192-ctr" => CipherSpec::Evp(EvpAlg::Aes192Ctr),
+            "aes256-ctr" => CipherSpec::Evp(EvpAlg::Aes256Ctr),
+            "aes128-cbc" => CipherSpec::Evp(EvpAlg::Aes128Cbc),
+            "aes192-cbc" => CipherSpec::Evp(EvpAlg::Aes192Cbc),
+            "aes256-cbc" => CipherSpec::Evp(EvpAlg::Aes256Cbc),
+            "3des-cbc" => CipherSpec::Evp(EvpAlg::TripleDesCbc),
+            "blowfish-cbc" => CipherSpec::Evp(EvpAlg::BlowfishCbc),
+            "cast128-cbc" => CipherSpec::Evp(EvpAlg::Cast128Cbc),
+            _ => return None,
+        })
+    }
+
+    /// AEAD ciphers authenticate the packet themselves; no MAC is used.
+    pub fn is_aead(self) -> bool {
+        !matches!(self, CipherSpec::Evp(_))
+    }
+
+    pub fn key_len(self) -> usize {
+        match self {
+            CipherSpec::AesGcm { key_len } => key_len,
+            CipherSpec::ChaCha20Poly1305 => 64,
+            CipherSpec::Evp(a) => a.key_len(),
+        }
+    }
+
+    pub fn iv_len(self) -> usize {
+        match self {
+            CipherSpec::AesGcm { .. } => 12,
+            CipherSpec::ChaCha20Poly1305 => 0,
+            CipherSpec::Evp(a) => a.iv_len(),
+        }
+    }
+
+    /// The size the encrypted part is padded to a multiple of.
+    pub fn block_len(self) -> usize {
+        match self {
+            CipherSpec::AesGcm { .. } => 16,
+            CipherSpec::ChaCha20Poly1305 => 8,
+            CipherSpec::Evp(a) => a.block_len(),
+        }
+    }
+
+    pub fn tag_len(self) -> usize {
+        match self {
+            CipherSpec::AesGcm { .. } | CipherSpec::ChaCha20Poly1305 => 16,
+            CipherSpec::Evp(_) => 0,
+        }
+    }
+}
+
+/// Whether the engine implements a name the registry lists, by category
+/// ("kex", "serverHostKey", "cipher", "hmac", "compress").
+pub fn implemented(category: &str, name: &str) -> bool {
+    match category {
+        "kex" => kex::KexSpec::from_name(name).is_some(),
+        "serverHostKey" => matches!(
+            name,
+            "ssh-ed25519"
+                | "ecdsa-sha2-nistp256"
+                | "ecdsa-sha2-nistp384"
+                | "ecdsa-sha2-nistp521"
+                | "rsa-sha2-512"
+                | "rsa-sha2-256"
+                | "ssh-rsa"
+                | "ssh-dss"
+        ),
+        "cipher" => CipherSpec::from_name(name).is_some(),
+        "hmac" => mac::MacSpec::from_name(name).is_some(),
+        "compress" => name == "none",
+        _ => false,
+    }
+}

@@ -3,3 +3,4 @@
 //! events out.
 
 pub mod algorithms;
+pub mod dh_groups;
