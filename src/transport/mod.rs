@@ -4,3 +4,4 @@
 
 pub mod algorithms;
 pub mod dh_groups;
+pub mod packet;
