@@ -48,8 +48,8 @@ fn bad_mac() -> PacketError {
 enum Protection {
     Plain,
     Gcm { key: LessSafeKey, iv: [u8; 12] },
-    ChachaSeal(chacha::SealingKey),
-    ChachaOpen(chacha::OpeningKey),
+    ChachaSeal(Box<chacha::SealingKey>),
+    ChachaOpen(Box<chacha::OpeningKey>),
     Evp { cipher: EvpCipher, mac: Mac },
 }
 
@@ -71,9 +71,9 @@ impl Protection {
             CipherSpec::ChaCha20Poly1305 => {
                 let material: &[u8; 64] = k.key.get(..64)?.try_into().ok()?;
                 if sealing {
-                    Protection::ChachaSeal(chacha::SealingKey::new(material))
+                    Protection::ChachaSeal(Box::new(chacha::SealingKey::new(material)))
                 } else {
-                    Protection::ChachaOpen(chacha::OpeningKey::new(material))
+                    Protection::ChachaOpen(Box::new(chacha::OpeningKey::new(material)))
                 }
             }
             CipherSpec::Evp(alg) => Protection::Evp {
@@ -262,7 +262,7 @@ impl Opener {
         let aligned = len + if self.prot.aligns_length() { 4 } else { 0 };
         // OpenSSH's lower bound: room for the padding length and 4 bytes of
         // padding.
-        if len > self.max_packet || len < 5 || aligned % block != 0 {
+        if len > self.max_packet || len < 5 || !aligned.is_multiple_of(block) {
             return Err(bad_length());
         }
         Ok(())
