@@ -50,7 +50,8 @@ enum Protection {
     Gcm { key: LessSafeKey, iv: [u8; 12] },
     ChachaSeal(Box<chacha::SealingKey>),
     ChachaOpen(Box<chacha::OpeningKey>),
-    Evp { cipher: EvpCipher, mac: Mac },
+    // The HMAC key holds its precomputed pads (over a KiB): boxed.
+    Evp { cipher: EvpCipher, mac: Box<Mac> },
 }
 
 impl Protection {
@@ -78,7 +79,7 @@ impl Protection {
             }
             CipherSpec::Evp(alg) => Protection::Evp {
                 cipher: EvpCipher::new(alg, &k.key, &k.iv, sealing)?,
-                mac: Mac::new(k.mac?, &k.mac_key),
+                mac: Box::new(Mac::new(k.mac?, &k.mac_key)),
             },
         })
     }
