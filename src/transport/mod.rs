@@ -4,4 +4,6 @@
 
 pub mod algorithms;
 pub mod dh_groups;
+pub mod ident;
+pub mod kexinit;
 pub mod packet;
