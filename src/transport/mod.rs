@@ -4,6 +4,10 @@
 
 pub mod algorithms;
 pub mod dh_groups;
+pub mod engine;
 pub mod ident;
 pub mod kexinit;
 pub mod packet;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,983 @@
+//! The transport state machine: identification, key exchange (first and
+//! later), strict kex, ext-info, and packets in both directions. Sans-IO:
+//! `feed` takes received bytes and reports events through a callback (with
+//! payloads borrowed from the receive buffer, so nothing is copied on the
+//! way); everything to send accumulates for `take_output`.
+
+use super::algorithms;
+use super::ident::{Header, IdentReader};
+use super::kexinit::{self, KexInit, Negotiated};
+use super::packet::{DirectionKeys, Opener, Sealer};
+use crate::crypto::kex::{Ephemeral, KexSpec};
+use crate::crypto::mac::MacSpec;
+use crate::crypto::{self, CipherSpec};
+use crate::keys::Key;
+use crate::wire::{Reader, Writer};
+use aws_lc_rs::digest;
+use std::sync::Arc;
+use zeroize::Zeroizing;
+
+pub mod msg {
+    pub const DISCONNECT: u8 = 1;
+    pub const IGNORE: u8 = 2;
+    pub const UNIMPLEMENTED: u8 = 3;
+    pub const DEBUG: u8 = 4;
+    pub const EXT_INFO: u8 = 7;
+    pub const KEXINIT: u8 = 20;
+    pub const NEWKEYS: u8 = 21;
+    pub const KEX_INIT: u8 = 30;
+    pub const KEX_REPLY: u8 = 31;
+}
+
+pub mod reason {
+    pub const PROTOCOL_ERROR: u32 = 2;
+    pub const KEY_EXCHANGE_FAILED: u32 = 3;
+    pub const MAC_ERROR: u32 = 5;
+    pub const BY_APPLICATION: u32 = 11;
+}
+
+const STRICT_C: &str = "kex-strict-c-v00@openssh.com";
+const STRICT_S: &str = "kex-strict-s-v00@openssh.com";
+const EXT_INFO_C: &str = "ext-info-c";
+
+/// Signature algorithms a server accepts for user auth (RFC 8308
+/// server-sig-algs).
+const SERVER_SIG_ALGS: &str =
+    "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256,ssh-rsa,ssh-dss";
+
+/// Algorithm preferences by category, in the order to offer them.
+#[derive(Debug, Clone, Default)]
+pub struct Preferences {
+    pub kex: Vec<String>,
+    pub host_key: Vec<String>,
+    pub cipher: Vec<String>,
+    pub mac: Vec<String>,
+    pub compress: Vec<String>,
+}
+
+impl Preferences {
+    /// The registry's defaults that the engine implements.
+    pub fn defaults() -> Preferences {
+        let pick = |list: &algorithms::AlgorithmList, cat: &str| -> Vec<String> {
+            list.default
+                .iter()
+                .filter(|n| crypto::implemented(cat, n))
+                .map(|s| s.to_string())
+                .collect()
+        };
+        Preferences {
+            kex: pick(&algorithms::KEX, "kex"),
+            host_key: pick(&algorithms::SERVER_HOST_KEY, "serverHostKey"),
+            cipher: pick(&algorithms::CIPHER, "cipher"),
+            mac: pick(&algorithms::MAC, "hmac"),
+            compress: pick(&algorithms::COMPRESSION, "compress"),
+        }
+    }
+}
+
+pub struct Config {
+    pub server: bool,
+    /// Our identification line, without CR LF.
+    pub ident: String,
+    /// Server: text sent before the identification line.
+    pub greeting: Option<String>,
+    pub algorithms: Preferences,
+    pub host_keys: Vec<Arc<Key>>,
+    /// The largest packet_length accepted.
+    pub max_packet: usize,
+}
+
+/// Something the caller should act on.
+pub enum Event<'a> {
+    Header(Header),
+    /// The peer's KEXINIT arrived (a key exchange begins or continues).
+    KexInit,
+    /// Client: the server's host key, verified to have signed the exchange.
+    /// Our NEWKEYS waits for `host_key_verdict`.
+    HostKey {
+        blob: Vec<u8>,
+        first_kex: bool,
+    },
+    /// The peer's NEWKEYS arrived; incoming packets use the new keys.
+    NewKeys,
+    /// The first key exchange is complete in both directions.
+    Ready,
+    /// Client: the server's server-sig-algs (RFC 8308).
+    ServerSigAlgs(Vec<String>),
+    Disconnect {
+        code: u32,
+        description: String,
+        lang: String,
+    },
+    Debug {
+        message: String,
+        lang: String,
+    },
+    /// A message for the layers above (service, auth, connection).
+    Payload(&'a [u8]),
+    /// The connection is over: 0.4.10's message, its error level, and the
+    /// DISCONNECT reason already queued for the peer, if any.
+    Fatal {
+        message: String,
+        level: &'static str,
+    },
+}
+
+struct KexState {
+    ours: Vec<u8>,
+    theirs: Option<Vec<u8>>,
+    negotiated: Option<Negotiated>,
+    spec: Option<KexSpec>,
+    ephemeral: Option<Ephemeral>,
+    /// Keys computed, waiting for NEWKEYS: (outgoing, incoming).
+    out_keys: Option<DirectionKeys>,
+    in_keys: Option<DirectionKeys>,
+    sent_newkeys: bool,
+    got_newkeys: bool,
+    awaiting_verdict: bool,
+    /// The peer guessed its first kex packet wrong: drop that packet.
+    ignore_next_kex_packet: bool,
+}
+
+pub struct Transport {
+    cfg: Config,
+    ident: IdentReader,
+    header_done: bool,
+    remote_ident: Option<String>,
+    inbuf: Vec<u8>,
+    out: Vec<u8>,
+    opener: Opener,
+    sealer: Sealer,
+    kex: Option<KexState>,
+    session_id: Option<Vec<u8>>,
+    our_public: Option<Vec<u8>>,
+    first_kex_done: bool,
+    strict: bool,
+    /// The peer's first packet was not KEXINIT (fatal under strict kex).
+    early_non_kexinit: bool,
+    /// Server: the client asked for EXT_INFO in its first KEXINIT.
+    peer_wants_ext_info: bool,
+    queued: Vec<Vec<u8>>,
+    dead: bool,
+    pub bytes_in_keying: u64,
+}
+
+/// The error a fault ends the connection with.
+struct Fault {
+    message: String,
+    level: &'static str,
+    disconnect: Option<u32>,
+}
+
+fn fault(message: impl Into<String>, level: &'static str, disconnect: Option<u32>) -> Fault {
+    Fault {
+        message: message.into(),
+        level,
+        disconnect,
+    }
+}
+
+fn unexpected() -> Fault {
+    fault(
+        "Received unexpected packet",
+        "protocol",
+        Some(reason::PROTOCOL_ERROR),
+    )
+}
+
+impl Transport {
+    pub fn new(cfg: Config) -> Result<Transport, String> {
+        for (cat, list) in [
+            ("kex", &cfg.algorithms.kex),
+            ("serverHostKey", &cfg.algorithms.host_key),
+            ("cipher", &cfg.algorithms.cipher),
+            ("hmac", &cfg.algorithms.mac),
+            ("compress", &cfg.algorithms.compress),
+        ] {
+            if list.is_empty() {
+                return Err(format!("No {cat} algorithms configured"));
+            }
+            for name in list {
+                if !crypto::implemented(cat, name) {
+                    return Err(format!("Unsupported algorithm ({cat}): {name}"));
+                }
+            }
+        }
+        let max_packet = cfg.max_packet.max(35000);
+        let server = cfg.server;
+        let mut t = Transport {
+            cfg,
+            ident: IdentReader::new(server),
+            header_done: false,
+            remote_ident: None,
+            inbuf: Vec::new(),
+            out: Vec::new(),
+            opener: Opener::new(max_packet),
+            sealer: Sealer::default(),
+            kex: None,
+            session_id: None,
+            our_public: None,
+            first_kex_done: false,
+            strict: false,
+            early_non_kexinit: false,
+            peer_wants_ext_info: false,
+            queued: Vec::new(),
+            dead: false,
+            bytes_in_keying: 0,
+        };
+        if let Some(g) = &t.cfg.greeting {
+            t.out.extend_from_slice(g.as_bytes());
+        }
+        t.out.extend_from_slice(t.cfg.ident.as_bytes());
+        t.out.extend_from_slice(b"\r\n");
+        Ok(t)
+    }
+
+    pub fn take_output(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.out)
+    }
+
+    pub fn has_output(&self) -> bool {
+        !self.out.is_empty()
+    }
+
+    pub fn remote_ident(&self) -> Option<&str> {
+        self.remote_ident.as_deref()
+    }
+
+    pub fn session_id(&self) -> Option<&[u8]> {
+        self.session_id.as_deref()
+    }
+
+    /// Our public value in the current key exchange (KEXDH_INIT/REPLY).
+    pub fn kex_public_key(&self) -> Option<&[u8]> {
+        self.our_public.as_deref()
+    }
+
+    pub fn is_dead(&self) -> bool {
+        self.dead
+    }
+
+    pub fn in_kex(&self) -> bool {
+        self.kex.is_some()
+    }
+
+    /// Whether the first key exchange completed.
+    pub fn ready(&self) -> bool {
+        self.first_kex_done
+    }
+
+    /// Processes received bytes, calling `on_event` for each event.
+    pub fn feed(&mut self, mut data: &[u8], on_event: &mut dyn FnMut(Event<'_>)) {
+        if self.dead {
+            return;
+        }
+        if !self.header_done {
+            match self.ident.feed(data) {
+                Err(e) => {
+                    self.dead = true;
+                    on_event(Event::Fatal {
+                        message: e.message().to_owned(),
+                        level: "protocol",
+                    });
+                    return;
+                }
+                Ok((used, header)) => {
+                    data = &data[used..];
+                    let Some(header) = header else { return };
+                    self.header_done = true;
+                    self.remote_ident = Some(header.ident_raw.clone());
+                    on_event(Event::Header(header));
+                    if self.dead {
+                        return;
+                    }
+                    self.start_kex();
+                }
+            }
+        }
+        self.inbuf.extend_from_slice(data);
+        let mut pos = 0;
+        loop {
+            if self.dead {
+                break;
+            }
+            let opened = match self.opener.open(&mut self.inbuf[pos..]) {
+                Ok(Some(o)) => o,
+                Ok(None) => break,
+                Err(e) => {
+                    let f = fault(e.message, "protocol", e.disconnect);
+                    self.fail(f, on_event);
+                    break;
+                }
+            };
+            let start = pos + opened.payload.start;
+            let end = pos + opened.payload.end;
+            pos += opened.consumed;
+            self.bytes_in_keying += opened.consumed as u64;
+            // Split the borrow: the payload lives in inbuf, the handler
+            // needs the rest of self.
+            let inbuf = std::mem::take(&mut self.inbuf);
+            let result = self.handle(&inbuf[start..end], on_event);
+            self.inbuf = inbuf;
+            if let Err(f) = result {
+                self.fail(f, on_event);
+                break;
+            }
+        }
+        self.inbuf.drain(..pos.min(self.inbuf.len()));
+        if self.dead {
+            self.inbuf = Vec::new();
+        }
+    }
+
+    fn fail(&mut self, f: Fault, on_event: &mut dyn FnMut(Event<'_>)) {
+        if let Some(code) = f.disconnect {
+            self.send_disconnect(code, "");
+        }
+        self.dead = true;
+        on_event(Event::Fatal {
+            message: f.message,
+            level: f.level,
+        });
+    }
+
+    fn seal(&mut self, payload: &[u8]) {
+        self.sealer.seal(payload, &mut self.out);
+    }
+
+    fn send_disconnect(&mut self, code: u32, description: &str) {
+        let mut w = Writer::new();
+        w.u8(msg::DISCONNECT)
+            .u32(code)
+            .string(description.as_bytes())
+            .string(b"");
+        let p = w.into_vec();
+        self.seal(&p);
+    }
+
+    /// Sends DISCONNECT and ends the transport.
+    pub fn disconnect(&mut self, code: u32) {
+        if !self.dead {
+            self.send_disconnect(code, "");
+            self.dead = true;
+        }
+    }
+
+    /// Sends a message of the layers above, or queues it behind a key
+    /// exchange in progress. Returns false when it was queued.
+    pub fn send(&mut self, payload: &[u8]) -> bool {
+        if self.dead {
+            return true;
+        }
+        if self.kex.is_some() || !self.first_kex_done {
+            self.queued.push(payload.to_vec());
+            return false;
+        }
+        self.seal(payload);
+        true
+    }
+
+    /// Sends `payload` now, key exchange or not when `bypass` (0.4.10's
+    /// `_send(..., bypass)`, used by tests that inject packets).
+    pub fn send_raw(&mut self, payload: &[u8], bypass: bool) -> bool {
+        if bypass {
+            if !self.dead {
+                self.seal(payload);
+            }
+            true
+        } else {
+            self.send(payload)
+        }
+    }
+
+    /// Starts a key exchange (0.4.10's rekey()).
+    pub fn rekey(&mut self) -> Result<(), &'static str> {
+        if self.kex.is_some() {
+            return Err("A re-key is already in progress");
+        }
+        if !self.first_kex_done || self.dead {
+            return Err("Cannot re-key yet");
+        }
+        self.start_kex();
+        Ok(())
+    }
+
+    fn host_key_names(&self) -> Vec<String> {
+        if !self.cfg.server {
+            return self.cfg.algorithms.host_key.clone();
+        }
+        // A server offers what it has a key for. "ssh-rsa" alone stands for
+        // the RSA key, offered under all three RSA names (DESIGN.md).
+        let prefs = &self.cfg.algorithms.host_key;
+        let names_rsa_sha2 = prefs.iter().any(|n| n.starts_with("rsa-sha2-"));
+        let mut out: Vec<String> = Vec::new();
+        for name in prefs {
+            let names: Vec<&str> = if name == "ssh-rsa" && !names_rsa_sha2 {
+                vec!["rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"]
+            } else {
+                vec![name.as_str()]
+            };
+            for n in names {
+                if self.host_key_for(n).is_some() && !out.iter().any(|o| o == n) {
+                    out.push(n.to_owned());
+                }
+            }
+        }
+        out
+    }
+
+    fn host_key_for(&self, algo: &str) -> Option<Arc<Key>> {
+        let key_type = if algo.starts_with("rsa-sha2-") {
+            "ssh-rsa"
+        } else {
+            algo
+        };
+        self.cfg
+            .host_keys
+            .iter()
+            .find(|k| k.key_type() == key_type && k.is_private())
+            .cloned()
+    }
+
+    fn start_kex(&mut self) {
+        let first = !self.first_kex_done;
+        let p = &self.cfg.algorithms;
+        let mut kex = p.kex.clone();
+        if first {
+            kex.push(if self.cfg.server { STRICT_S } else { STRICT_C }.to_owned());
+            if !self.cfg.server {
+                kex.push(EXT_INFO_C.to_owned());
+            }
+        }
+        let mut cookie = [0u8; 16];
+        let _ = aws_lc_rs::rand::fill(&mut cookie);
+        let init = KexInit {
+            cookie,
+            kex,
+            host_key: self.host_key_names(),
+            cipher_cs: p.cipher.clone(),
+            cipher_sc: p.cipher.clone(),
+            mac_cs: p.mac.clone(),
+            mac_sc: p.mac.clone(),
+            comp_cs: p.compress.clone(),
+            comp_sc: p.compress.clone(),
+            ..Default::default()
+        };
+        let ours = init.encode();
+        self.seal(&ours);
+        self.bytes_in_keying = 0;
+        self.kex = Some(KexState {
+            ours,
+            theirs: None,
+            negotiated: None,
+            spec: None,
+            ephemeral: None,
+            out_keys: None,
+            in_keys: None,
+            sent_newkeys: false,
+            got_newkeys: false,
+            awaiting_verdict: false,
+            ignore_next_kex_packet: false,
+        });
+    }
+
+    fn handle(&mut self, payload: &[u8], on_event: &mut dyn FnMut(Event<'_>)) -> Result<(), Fault> {
+        let Some(&kind) = payload.first() else {
+            return Err(fault(
+                "Malformed packet",
+                "protocol",
+                Some(reason::PROTOCOL_ERROR),
+            ));
+        };
+        let in_first_kex = !self.first_kex_done;
+        if in_first_kex
+            && kind != msg::KEXINIT
+            && self.kex.as_ref().is_none_or(|k| k.theirs.is_none())
+        {
+            self.early_non_kexinit = true;
+        }
+        // Strict kex: until the peer's first NEWKEYS only kex messages pass.
+        let before_peer_newkeys = in_first_kex && !self.kex.as_ref().is_some_and(|k| k.got_newkeys);
+        // (A DISCONNECT still gets through: it ends the connection anyway.)
+        if self.strict
+            && before_peer_newkeys
+            && kind != msg::DISCONNECT
+            && !(20..=49).contains(&kind)
+        {
+            return Err(fault(
+                format!("strict KEX violation: unexpected packet type {kind}"),
+                "protocol",
+                Some(reason::PROTOCOL_ERROR),
+            ));
+        }
+        match kind {
+            msg::DISCONNECT => {
+                let mut r = Reader::new(&payload[1..]);
+                let code = r.u32().unwrap_or(reason::PROTOCOL_ERROR);
+                let description = r.text().map(|t| t.into_owned()).unwrap_or_default();
+                let lang = r.text().map(|t| t.into_owned()).unwrap_or_default();
+                self.dead = true;
+                on_event(Event::Disconnect {
+                    code,
+                    description,
+                    lang,
+                });
+            }
+            msg::IGNORE | msg::UNIMPLEMENTED => {}
+            msg::DEBUG => {
+                let mut r = Reader::new(&payload[1..]);
+                let _always = r.bool();
+                let message = r.text().map(|t| t.into_owned()).unwrap_or_default();
+                let lang = r.text().map(|t| t.into_owned()).unwrap_or_default();
+                on_event(Event::Debug { message, lang });
+            }
+            msg::EXT_INFO => self.on_ext_info(payload, on_event),
+            msg::KEXINIT => self.on_kexinit(payload, on_event)?,
+            msg::NEWKEYS => self.on_newkeys(on_event)?,
+            30..=49 => {
+                if let Some(k) = self.kex.as_mut() {
+                    if k.ignore_next_kex_packet {
+                        k.ignore_next_kex_packet = false;
+                        return Ok(());
+                    }
+                }
+                match (kind, self.cfg.server) {
+                    (msg::KEX_INIT, true) => self.on_kex_init(payload)?,
+                    (msg::KEX_REPLY, false) => self.on_kex_reply(payload, on_event)?,
+                    _ => return Err(unexpected()),
+                }
+            }
+            _ => {
+                // The layers above: not before the first exchange is done,
+                // nor between the peer's KEXINIT and its NEWKEYS.
+                if !self.first_kex_done
+                    || self
+                        .kex
+                        .as_ref()
+                        .is_some_and(|k| k.theirs.is_some() && !k.got_newkeys)
+                {
+                    return Err(unexpected());
+                }
+                on_event(Event::Payload(payload));
+            }
+        }
+        Ok(())
+    }
+
+    fn on_ext_info(&mut self, payload: &[u8], on_event: &mut dyn FnMut(Event<'_>)) {
+        if self.cfg.server {
+            return;
+        }
+        let mut r = Reader::new(&payload[1..]);
+        let Ok(count) = r.u32() else { return };
+        for _ in 0..count {
+            let (Ok(name), Ok(value)) = (r.utf8(), r.utf8()) else {
+                return;
+            };
+            if name == "server-sig-algs" {
+                let list = value.split(',').map(str::to_owned).collect();
+                on_event(Event::ServerSigAlgs(list));
+            }
+        }
+    }
+
+    fn on_kexinit(
+        &mut self,
+        payload: &[u8],
+        on_event: &mut dyn FnMut(Event<'_>),
+    ) -> Result<(), Fault> {
+        if self.kex.as_ref().is_some_and(|k| k.theirs.is_some()) {
+            return Err(unexpected());
+        }
+        if self.kex.is_none() {
+            // The peer starts a rekey: answer with ours.
+            self.start_kex();
+        }
+        let theirs = KexInit::decode(payload)
+            .map_err(|_| fault("Malformed packet", "protocol", Some(reason::PROTOCOL_ERROR)))?;
+        let ours = KexInit::decode(
+            &self
+                .kex
+                .as_ref()
+                .map(|k| k.ours.clone())
+                .unwrap_or_default(),
+        )
+        .map_err(|_| fault("Malformed packet", "protocol", None))?;
+        let (client, server) = if self.cfg.server {
+            (&theirs, &ours)
+        } else {
+            (&ours, &theirs)
+        };
+        let negotiated = kexinit::negotiate(client, server, |c| {
+            CipherSpec::from_name(c).is_some_and(|s| s.is_aead())
+        })
+        .map_err(|m| fault(m, "handshake", Some(reason::KEY_EXCHANGE_FAILED)))?;
+        let first = !self.first_kex_done;
+        if first {
+            self.strict = client.kex.iter().any(|n| n == STRICT_C)
+                && server.kex.iter().any(|n| n == STRICT_S);
+            if self.strict && self.early_non_kexinit {
+                return Err(fault(
+                    "strict KEX violation: KEXINIT was not the first packet",
+                    "protocol",
+                    Some(reason::PROTOCOL_ERROR),
+                ));
+            }
+            self.peer_wants_ext_info =
+                self.cfg.server && client.kex.iter().any(|n| n == EXT_INFO_C);
+        }
+        let spec = KexSpec::from_name(&negotiated.kex).ok_or_else(|| {
+            fault(
+                format!("Unsupported key exchange algorithm: {}", negotiated.kex),
+                "handshake",
+                Some(reason::KEY_EXCHANGE_FAILED),
+            )
+        })?;
+        let wrong_guess = theirs.first_kex_follows
+            && (theirs.kex.first() != Some(&negotiated.kex)
+                || theirs.host_key.first() != Some(&negotiated.host_key));
+        let k = self.kex.as_mut().ok_or_else(unexpected)?;
+        k.theirs = Some(payload.to_vec());
+        k.negotiated = Some(negotiated);
+        k.spec = Some(spec);
+        k.ignore_next_kex_packet = wrong_guess;
+        on_event(Event::KexInit);
+        if !self.cfg.server {
+            let (eph, public) = Ephemeral::generate(spec.group).ok_or_else(|| {
+                fault(
+                    "Key exchange failed: no ephemeral key",
+                    "handshake",
+                    Some(reason::KEY_EXCHANGE_FAILED),
+                )
+            })?;
+            let mut w = Writer::new();
+            w.u8(msg::KEX_INIT);
+            write_value(&mut w, &spec, &public);
+            let p = w.into_vec();
+            if let Some(k) = self.kex.as_mut() {
+                k.ephemeral = Some(eph);
+            }
+            self.our_public = Some(public);
+            self.seal(&p);
+        }
+        Ok(())
+    }
+
+    /// Server: the client's public value; reply, then NEWKEYS.
+    fn on_kex_init(&mut self, payload: &[u8]) -> Result<(), Fault> {
+        let k = self.kex.as_ref().ok_or_else(unexpected)?;
+        if k.negotiated.is_none() || k.out_keys.is_some() || k.sent_newkeys {
+            return Err(unexpected());
+        }
+        let spec = k.spec.ok_or_else(unexpected)?;
+        let negotiated = k.negotiated.clone().ok_or_else(unexpected)?;
+        let mut r = Reader::new(&payload[1..]);
+        let client_public = r
+            .string()
+            .map_err(|_| fault("Malformed packet", "protocol", Some(reason::PROTOCOL_ERROR)))?
+            .to_vec();
+        let host_key = self.host_key_for(&negotiated.host_key).ok_or_else(|| {
+            fault(
+                "Handshake failed: no matching host key format",
+                "handshake",
+                Some(reason::KEY_EXCHANGE_FAILED),
+            )
+        })?;
+        let (eph, server_public) = Ephemeral::generate(spec.group).ok_or_else(|| {
+            fault(
+                "Key exchange failed: no ephemeral key",
+                "handshake",
+                Some(reason::KEY_EXCHANGE_FAILED),
+            )
+        })?;
+        let secret = eph.agree(&client_public).map_err(|_| {
+            fault(
+                "Handshake failed: invalid public value from the client",
+                "handshake",
+                Some(reason::KEY_EXCHANGE_FAILED),
+            )
+        })?;
+        let k_s = host_key.public_blob().to_vec();
+        let h = self.exchange_hash(&spec, &k_s, &client_public, &server_public, &secret)?;
+        let sig = host_key.sign(&negotiated.host_key, &h).map_err(|e| {
+            fault(
+                format!("Handshake failed: signing failed: {e}"),
+                "handshake",
+                Some(reason::KEY_EXCHANGE_FAILED),
+            )
+        })?;
+        let mut sig_blob = Writer::new();
+        sig_blob.string(negotiated.host_key.as_bytes()).string(&sig);
+        let mut w = Writer::new();
+        w.u8(msg::KEX_REPLY).string(&k_s);
+        write_value(&mut w, &spec, &server_public);
+        w.string(sig_blob.as_slice());
+        let reply = w.into_vec();
+        self.our_public = Some(server_public);
+        self.derive_keys(&spec, &negotiated, &secret, &h)?;
+        self.seal(&reply);
+        self.send_newkeys();
+        Ok(())
+    }
+
+    /// Client: the server's reply; verify it, derive keys, ask about the host key.
+    fn on_kex_reply(
+        &mut self,
+        payload: &[u8],
+        on_event: &mut dyn FnMut(Event<'_>),
+    ) -> Result<(), Fault> {
+        let k = self.kex.as_mut().ok_or_else(unexpected)?;
+        if k.ephemeral.is_none() {
+            return Err(unexpected());
+        }
+        let spec = k.spec.ok_or_else(unexpected)?;
+        let negotiated = k.negotiated.clone().ok_or_else(unexpected)?;
+        let eph = k.ephemeral.take().ok_or_else(unexpected)?;
+        let malformed = || fault("Malformed packet", "protocol", Some(reason::PROTOCOL_ERROR));
+        let mut r = Reader::new(&payload[1..]);
+        let k_s = r.string().map_err(|_| malformed())?.to_vec();
+        let server_public = r.string().map_err(|_| malformed())?.to_vec();
+        let sig_blob = r.string().map_err(|_| malformed())?;
+        let mut sr = Reader::new(sig_blob);
+        let sig_algo = sr.utf8().map_err(|_| malformed())?;
+        let sig = sr.string().map_err(|_| malformed())?;
+        let host_key = Key::from_public_blob(&k_s).map_err(|_| {
+            fault(
+                "Handshake failed: host key format mismatch",
+                "handshake",
+                Some(reason::KEY_EXCHANGE_FAILED),
+            )
+        })?;
+        let expected_type = if negotiated.host_key.starts_with("rsa-sha2-") {
+            "ssh-rsa"
+        } else {
+            negotiated.host_key.as_str()
+        };
+        if host_key.key_type() != expected_type {
+            return Err(fault(
+                "Handshake failed: host key format mismatch",
+                "handshake",
+                Some(reason::KEY_EXCHANGE_FAILED),
+            ));
+        }
+        if sig_algo != negotiated.host_key {
+            return Err(fault(
+                "Handshake failed: signature format mismatch",
+                "handshake",
+                Some(reason::KEY_EXCHANGE_FAILED),
+            ));
+        }
+        let secret = eph.agree(&server_public).map_err(|_| {
+            fault(
+                "Handshake failed: invalid public value from the server",
+                "handshake",
+                Some(reason::KEY_EXCHANGE_FAILED),
+            )
+        })?;
+        let client_public = self.our_public.clone().unwrap_or_default();
+        let h = self.exchange_hash(&spec, &k_s, &client_public, &server_public, &secret)?;
+        if !host_key.verify(sig_algo, &h, sig) {
+            return Err(fault(
+                "Handshake failed: signature verification failed",
+                "handshake",
+                Some(reason::KEY_EXCHANGE_FAILED),
+            ));
+        }
+        self.derive_keys(&spec, &negotiated, &secret, &h)?;
+        if let Some(k) = self.kex.as_mut() {
+            k.awaiting_verdict = true;
+        }
+        on_event(Event::HostKey {
+            blob: k_s,
+            first_kex: !self.first_kex_done,
+        });
+        Ok(())
+    }
+
+    /// Client: the app's answer about the host key.
+    pub fn host_key_verdict(&mut self, accepted: bool, on_event: &mut dyn FnMut(Event<'_>)) {
+        let Some(k) = self.kex.as_mut() else { return };
+        if !k.awaiting_verdict || self.dead {
+            return;
+        }
+        k.awaiting_verdict = false;
+        if !accepted {
+            self.send_disconnect(reason::KEY_EXCHANGE_FAILED, "");
+            self.dead = true;
+            return;
+        }
+        self.send_newkeys();
+        self.maybe_finish_kex(on_event);
+    }
+
+    fn exchange_hash(
+        &self,
+        spec: &KexSpec,
+        k_s: &[u8],
+        q_c: &[u8],
+        q_s: &[u8],
+        secret: &[u8],
+    ) -> Result<Vec<u8>, Fault> {
+        let k = self.kex.as_ref().ok_or_else(unexpected)?;
+        let theirs = k.theirs.as_deref().unwrap_or_default();
+        let (i_c, i_s) = if self.cfg.server {
+            (theirs, &k.ours[..])
+        } else {
+            (&k.ours[..], theirs)
+        };
+        let remote = self.remote_ident.as_deref().unwrap_or_default();
+        let (v_c, v_s) = if self.cfg.server {
+            (remote, self.cfg.ident.as_str())
+        } else {
+            (self.cfg.ident.as_str(), remote)
+        };
+        let mut w = Writer::with_capacity(2048);
+        w.string(v_c.as_bytes())
+            .string(v_s.as_bytes())
+            .string(i_c)
+            .string(i_s)
+            .string(k_s);
+        write_value(&mut w, spec, q_c);
+        write_value(&mut w, spec, q_s);
+        w.mpint_unsigned(secret);
+        Ok(digest::digest(spec.hash, w.as_slice()).as_ref().to_vec())
+    }
+
+    /// RFC 4253 7.2: the six keys from K, H and the session id.
+    fn derive_keys(
+        &mut self,
+        spec: &KexSpec,
+        n: &Negotiated,
+        secret: &[u8],
+        h: &[u8],
+    ) -> Result<(), Fault> {
+        if self.session_id.is_none() {
+            self.session_id = Some(h.to_vec());
+        }
+        let session_id = self.session_id.clone().unwrap_or_default();
+        let mut k_enc = Writer::new();
+        k_enc.mpint_unsigned(secret);
+        let k_enc = Zeroizing::new(k_enc.into_vec());
+        let derive = |letter: u8, len: usize| -> Zeroizing<Vec<u8>> {
+            let mut ctx = digest::Context::new(spec.hash);
+            ctx.update(&k_enc);
+            ctx.update(h);
+            ctx.update(&[letter]);
+            ctx.update(&session_id);
+            let mut out = Zeroizing::new(ctx.finish().as_ref().to_vec());
+            while out.len() < len {
+                let mut ctx = digest::Context::new(spec.hash);
+                ctx.update(&k_enc);
+                ctx.update(h);
+                ctx.update(&out);
+                let more = ctx.finish();
+                out.extend_from_slice(more.as_ref());
+            }
+            out.truncate(len);
+            out
+        };
+        let bad = || {
+            fault(
+                "Handshake failed: unsupported cipher or MAC",
+                "handshake",
+                Some(reason::KEY_EXCHANGE_FAILED),
+            )
+        };
+        let keys_for = |cipher: &str,
+                        mac: &str,
+                        iv: u8,
+                        key: u8,
+                        mac_letter: u8|
+         -> Result<DirectionKeys, Fault> {
+            let c = CipherSpec::from_name(cipher).ok_or_else(bad)?;
+            let m = if c.is_aead() {
+                None
+            } else {
+                Some(MacSpec::from_name(mac).ok_or_else(bad)?)
+            };
+            Ok(DirectionKeys {
+                cipher: c,
+                mac: m,
+                iv: derive(iv, c.iv_len()),
+                key: derive(key, c.key_len()),
+                mac_key: derive(mac_letter, m.map_or(0, |m| m.key_len())),
+            })
+        };
+        let cs = keys_for(&n.cipher_cs, &n.mac_cs, b'A', b'C', b'E')?;
+        let sc = keys_for(&n.cipher_sc, &n.mac_sc, b'B', b'D', b'F')?;
+        let (out_keys, in_keys) = if self.cfg.server { (sc, cs) } else { (cs, sc) };
+        let k = self.kex.as_mut().ok_or_else(unexpected)?;
+        k.out_keys = Some(out_keys);
+        k.in_keys = Some(in_keys);
+        Ok(())
+    }
+
+    fn send_newkeys(&mut self) {
+        self.seal(&[msg::NEWKEYS]);
+        let Some(k) = self.kex.as_mut() else { return };
+        k.sent_newkeys = true;
+        if let Some(keys) = k.out_keys.take() {
+            self.sealer.rekey(&keys);
+        }
+        if self.strict {
+            self.sealer.seq = 0;
+        }
+        // RFC 8308: EXT_INFO right after the server's first NEWKEYS.
+        if self.cfg.server && !self.first_kex_done && self.peer_wants_ext_info {
+            let mut w = Writer::new();
+            w.u8(msg::EXT_INFO)
+                .u32(1)
+                .string(b"server-sig-algs")
+                .string(SERVER_SIG_ALGS.as_bytes());
+            let p = w.into_vec();
+            self.seal(&p);
+        }
+    }
+
+    fn on_newkeys(&mut self, on_event: &mut dyn FnMut(Event<'_>)) -> Result<(), Fault> {
+        let k = self.kex.as_mut().ok_or_else(unexpected)?;
+        let keys = k.in_keys.take().ok_or_else(unexpected)?;
+        k.got_newkeys = true;
+        if !self.opener.rekey(&keys) {
+            return Err(fault(
+                "Handshake failed: could not key the cipher",
+                "handshake",
+                Some(reason::KEY_EXCHANGE_FAILED),
+            ));
+        }
+        if self.strict {
+            self.opener.seq = 0;
+        }
+        on_event(Event::NewKeys);
+        self.maybe_finish_kex(on_event);
+        Ok(())
+    }
+
+    fn maybe_finish_kex(&mut self, on_event: &mut dyn FnMut(Event<'_>)) {
+        let done = self
+            .kex
+            .as_ref()
+            .is_some_and(|k| k.sent_newkeys && k.got_newkeys);
+        if !done {
+            return;
+        }
+        self.kex = None;
+        let first = !self.first_kex_done;
+        self.first_kex_done = true;
+        for p in std::mem::take(&mut self.queued) {
+            self.seal(&p);
+        }
+        if first {
+            on_event(Event::Ready);
+        }
+    }
+}
+
+/// A kex public value: a string for ECDH, an mpint for DH.
+fn write_value(w: &mut Writer, spec: &KexSpec, value: &[u8]) {
+    if spec.values_are_mpints() {
+        w.mpint_unsigned(value);
+    } else {
+        w.string(value);
+    }
+}

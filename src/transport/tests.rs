@@ -1,0 +1,356 @@
+//! Our client against our server, in memory: every kex method with every
+//! host key type, every cipher with every MAC, rekeys from both sides with
+//! traffic in flight, strict kex, and hostile input.
+
+use super::algorithms;
+use super::engine::{Config, Event, Preferences, Transport};
+use crate::crypto;
+use crate::keys::Key;
+use std::sync::{Arc, OnceLock};
+
+#[derive(Debug, Default)]
+struct Seen {
+    ready: bool,
+    payloads: Vec<Vec<u8>>,
+    fatal: Option<String>,
+    host_keys: usize,
+    newkeys: usize,
+    server_sig_algs: Option<Vec<String>>,
+    disconnect: Option<u32>,
+}
+
+struct Side {
+    t: Transport,
+    seen: Seen,
+    accept_host_key: bool,
+}
+
+impl Side {
+    fn feed(&mut self, data: &[u8]) {
+        let mut host_key = false;
+        let seen = &mut self.seen;
+        self.t.feed(data, &mut |e| record(seen, e, &mut host_key));
+        if host_key {
+            let accept = self.accept_host_key;
+            let seen = &mut self.seen;
+            let mut ignore = false;
+            self.t
+                .host_key_verdict(accept, &mut |e| record(seen, e, &mut ignore));
+        }
+    }
+}
+
+fn record(seen: &mut Seen, e: Event<'_>, host_key: &mut bool) {
+    match e {
+        Event::Ready => seen.ready = true,
+        Event::Payload(p) => seen.payloads.push(p.to_vec()),
+        Event::Fatal { message, .. } => seen.fatal = Some(message),
+        Event::HostKey { .. } => {
+            seen.host_keys += 1;
+            *host_key = true;
+        }
+        Event::NewKeys => seen.newkeys += 1,
+        Event::ServerSigAlgs(a) => seen.server_sig_algs = Some(a),
+        Event::Disconnect { code, .. } => seen.disconnect = Some(code),
+        _ => {}
+    }
+}
+
+fn host_key(t: &str) -> Arc<Key> {
+    static KEYS: OnceLock<Vec<Arc<Key>>> = OnceLock::new();
+    let keys = KEYS.get_or_init(|| {
+        [
+            "ssh-ed25519",
+            "ecdsa-sha2-nistp256",
+            "ecdsa-sha2-nistp384",
+            "ecdsa-sha2-nistp521",
+            "ssh-rsa",
+        ]
+        .iter()
+        .map(|t| Arc::new(Key::generate(t, 2048).unwrap()))
+        .collect()
+    });
+    let want = if t.starts_with("rsa-sha2-") {
+        "ssh-rsa"
+    } else {
+        t
+    };
+    keys.iter().find(|k| k.key_type() == want).unwrap().clone()
+}
+
+fn side(server: bool, prefs: Preferences, host_keys: Vec<Arc<Key>>) -> Side {
+    Side {
+        t: Transport::new(Config {
+            server,
+            ident: format!("SSH-2.0-test{}", if server { "srv" } else { "" }),
+            greeting: None,
+            algorithms: prefs,
+            host_keys,
+            max_packet: 35000,
+        })
+        .unwrap(),
+        seen: Seen::default(),
+        accept_host_key: true,
+    }
+}
+
+/// Moves bytes both ways until neither side has anything to send.
+fn pump(c: &mut Side, s: &mut Side) {
+    for _ in 0..100 {
+        let a = c.t.take_output();
+        let b = s.t.take_output();
+        if a.is_empty() && b.is_empty() {
+            return;
+        }
+        s.feed(&a);
+        c.feed(&b);
+    }
+    panic!("no quiescence");
+}
+
+fn connect(prefs: Preferences, host_key_algo: &str) -> (Side, Side) {
+    let mut c = side(false, prefs.clone(), vec![]);
+    let mut s = side(true, prefs, vec![host_key(host_key_algo)]);
+    pump(&mut c, &mut s);
+    (c, s)
+}
+
+fn prefs_with(f: impl FnOnce(&mut Preferences)) -> Preferences {
+    let mut p = Preferences::defaults();
+    f(&mut p);
+    p
+}
+
+fn exchange(c: &mut Side, s: &mut Side, n: usize) {
+    for i in 0..n {
+        let p = vec![90, (i % 251) as u8, 1, 2, 3];
+        c.t.send(&p);
+        s.t.send(&p);
+    }
+    pump(c, s);
+}
+
+fn assert_connected(c: &Side, s: &Side, what: &str) {
+    assert!(
+        c.seen.fatal.is_none() && s.seen.fatal.is_none(),
+        "{what}: {:?} / {:?}",
+        c.seen.fatal,
+        s.seen.fatal
+    );
+    assert!(c.seen.ready && s.seen.ready, "{what}: not ready");
+}
+
+fn implemented(list: &algorithms::AlgorithmList, cat: &str) -> Vec<&'static str> {
+    list.supported()
+        .filter(|n| crypto::implemented(cat, n))
+        .collect()
+}
+
+#[test]
+fn every_kex_with_every_host_key_type() {
+    for kex in implemented(&algorithms::KEX, "kex") {
+        for hk in [
+            "ssh-ed25519",
+            "ecdsa-sha2-nistp256",
+            "ecdsa-sha2-nistp384",
+            "ecdsa-sha2-nistp521",
+            "rsa-sha2-512",
+            "rsa-sha2-256",
+            "ssh-rsa",
+        ] {
+            let prefs = prefs_with(|p| {
+                p.kex = vec![kex.into()];
+                p.host_key = vec![hk.into()];
+            });
+            let (mut c, mut s) = connect(prefs, hk);
+            let what = format!("{kex} + {hk}");
+            assert_connected(&c, &s, &what);
+            exchange(&mut c, &mut s, 3);
+            assert_eq!(s.seen.payloads.len(), 3, "{what}");
+            assert_eq!(c.seen.payloads.len(), 3, "{what}");
+        }
+    }
+}
+
+#[test]
+fn every_cipher_with_every_mac() {
+    for cipher in implemented(&algorithms::CIPHER, "cipher") {
+        let aead = crypto::CipherSpec::from_name(cipher).unwrap().is_aead();
+        let macs = implemented(&algorithms::MAC, "hmac");
+        for mac in if aead { &macs[..1] } else { &macs[..] } {
+            let prefs = prefs_with(|p| {
+                p.cipher = vec![cipher.into()];
+                p.mac = vec![mac.to_string()];
+            });
+            let (mut c, mut s) = connect(prefs, "ssh-ed25519");
+            let what = format!("{cipher} + {mac}");
+            assert_connected(&c, &s, &what);
+            exchange(&mut c, &mut s, 20);
+            assert_eq!(s.seen.payloads.len(), 20, "{what}");
+        }
+    }
+}
+
+#[test]
+fn ext_info_carries_server_sig_algs_and_strict_kex_is_on() {
+    let (c, s) = connect(Preferences::defaults(), "ssh-ed25519");
+    assert_connected(&c, &s, "defaults");
+    let algs = c.seen.server_sig_algs.clone().unwrap();
+    assert!(algs.iter().any(|a| a == "rsa-sha2-512"));
+    assert!(s.seen.server_sig_algs.is_none());
+}
+
+#[test]
+fn an_ssh_rsa_only_server_list_offers_rsa_sha2_too() {
+    let server_prefs = prefs_with(|p| p.host_key = vec!["ssh-rsa".into()]);
+    let client_prefs = prefs_with(|p| p.host_key = vec!["rsa-sha2-512".into()]);
+    let mut c = side(false, client_prefs, vec![]);
+    let mut s = side(true, server_prefs, vec![host_key("ssh-rsa")]);
+    pump(&mut c, &mut s);
+    assert_connected(&c, &s, "rsa-sha2-512 against ['ssh-rsa']");
+}
+
+#[test]
+fn rekeys_from_either_side_with_traffic_in_flight() {
+    let (mut c, mut s) = connect(Preferences::defaults(), "ssh-ed25519");
+    for round in 0..4 {
+        let (who, other) = if round % 2 == 0 {
+            (&mut c, &mut s)
+        } else {
+            (&mut s, &mut c)
+        };
+        who.t.rekey().unwrap();
+        assert_eq!(who.t.rekey(), Err("A re-key is already in progress"));
+        // Sent during the exchange: queued, then delivered in order.
+        for i in 0..10u8 {
+            who.t.send(&[94, round, i]);
+            other.t.send(&[94, round, i]);
+        }
+        pump(&mut c, &mut s);
+    }
+    assert_connected(&c, &s, "after rekeys");
+    assert_eq!(c.seen.payloads.len(), 40);
+    assert_eq!(s.seen.payloads.len(), 40);
+    let expected: Vec<Vec<u8>> = (0..4u8)
+        .flat_map(|r| (0..10u8).map(move |i| vec![94, r, i]))
+        .collect();
+    assert_eq!(c.seen.payloads, expected);
+    assert_eq!(s.seen.payloads, expected);
+    assert_eq!(c.seen.host_keys, 5, "verdict asked on every exchange");
+    assert_eq!(c.seen.newkeys, 5);
+}
+
+#[test]
+fn a_refused_host_key_ends_the_handshake() {
+    let mut c = side(false, Preferences::defaults(), vec![]);
+    c.accept_host_key = false;
+    let mut s = side(true, Preferences::defaults(), vec![host_key("ssh-ed25519")]);
+    pump(&mut c, &mut s);
+    assert!(!c.seen.ready);
+    assert!(c.t.is_dead());
+    assert_eq!(s.seen.disconnect, Some(3));
+}
+
+#[test]
+fn strict_kex_refuses_a_packet_injected_before_newkeys() {
+    let mut c = side(false, Preferences::defaults(), vec![]);
+    let mut s = side(true, Preferences::defaults(), vec![host_key("ssh-ed25519")]);
+    // Idents and KEXINITs.
+    let a = c.t.take_output();
+    let b = s.t.take_output();
+    s.feed(&a);
+    c.feed(&b);
+    // The client slips an IGNORE in before its kex packets (Terrapin's move).
+    c.t.send_raw(&[2, 0, 0, 0, 0], true);
+    pump(&mut c, &mut s);
+    assert!(
+        s.seen
+            .fatal
+            .as_deref()
+            .unwrap_or_default()
+            .contains("strict KEX violation"),
+        "{:?}",
+        s.seen.fatal
+    );
+    assert!(!s.seen.ready);
+}
+
+#[test]
+fn no_common_algorithm_is_a_handshake_failure() {
+    let mut c = side(
+        false,
+        prefs_with(|p| p.cipher = vec!["aes128-ctr".into()]),
+        vec![],
+    );
+    let mut s = side(
+        true,
+        prefs_with(|p| p.cipher = vec!["aes256-gcm@openssh.com".into()]),
+        vec![host_key("ssh-ed25519")],
+    );
+    pump(&mut c, &mut s);
+    // Both sides see the KEXINITs and fail the same way.
+    assert_eq!(
+        s.seen.fatal.as_deref(),
+        Some("Handshake failed: no matching client->server cipher")
+    );
+    assert_eq!(
+        c.seen.fatal.as_deref(),
+        Some("Handshake failed: no matching client->server cipher")
+    );
+    assert!(!c.seen.ready && !s.seen.ready);
+}
+
+#[test]
+fn unknown_algorithm_names_are_refused_up_front() {
+    let err = Transport::new(Config {
+        server: false,
+        ident: "SSH-2.0-x".into(),
+        greeting: None,
+        algorithms: prefs_with(|p| p.cipher = vec!["rot13".into()]),
+        host_keys: vec![],
+        max_packet: 35000,
+    })
+    .err()
+    .unwrap();
+    assert_eq!(err, "Unsupported algorithm (cipher): rot13");
+}
+
+#[test]
+fn garbage_and_mutated_input_end_cleanly() {
+    // The server's view of a client that sends an ident and then random or
+    // mutated bytes: never a panic, and once dead it stays dead.
+    let iters: usize = std::env::var("SSH_FUZZ_ITERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300);
+    let mut state = 0x1234_5678_9abc_def1u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    // A real client's first flight, to mutate.
+    let mut c = side(false, Preferences::defaults(), vec![]);
+    let flight = c.t.take_output();
+    for i in 0..iters {
+        let mut s = side(true, Preferences::defaults(), vec![host_key("ssh-ed25519")]);
+        let mut input = flight.clone();
+        if i % 3 == 0 {
+            input.truncate(20);
+            input.extend((0..(next() % 2000)).map(|_| next() as u8));
+        } else {
+            for _ in 0..(1 + next() % 8) {
+                let at = (next() as usize) % input.len();
+                input[at] ^= 1 << (next() % 8);
+            }
+        }
+        let mut at = 0;
+        while at < input.len() {
+            let n = 1 + (next() as usize) % 64;
+            let end = (at + n).min(input.len());
+            s.feed(&input[at..end]);
+            at = end;
+        }
+    }
+}
