@@ -13,6 +13,7 @@
 //                      queued behind a key exchange (flushed by a later feed)
 
 const { Duplex } = require('stream');
+const { BUGGY_IMPLS, DISCONNECT_REASON } = require('./constants');
 
 const native = require('./binding');
 const { normalize } = require('./ssh/config');
@@ -42,8 +43,8 @@ class SSH2Stream extends Duplex {
       greeting: config.greeting,
       maxPacketSize: config.maxPacketSize,
       algorithms: config.algorithms,
-      hostKeys: config.server ? hostKeys.toNative(config.hostKeys) : [],
     });
+    if (config.server) for (const [, key] of hostKeys.toNative(config.hostKeys)) this._native.addHostKey(key);
     this._state = makeCompatState(this);
 
     if (!this.server) this.on('KEXDH_REPLY', (info) => onKEXDH_REPLY(this, info));
@@ -119,6 +120,24 @@ class SSH2Stream extends Duplex {
       case '_debug':
         this.debug(ev[1]);
         break;
+      case '_header':
+        this.remoteBugs = bugsOf(ev[1].versions.software);
+        this.debug(`DEBUG: Remote ident: '${ev[1].identRaw}'`);
+        this.emit('header', ev[1]);
+        break;
+      case '_disconnect': {
+        // [, reason name, code, description, lang]: 0.4.10 reports every
+        // reason but BY_APPLICATION as an error, then ends.
+        const [, name, code, description, lang] = ev;
+        this.emit('DISCONNECT', name, code, description, lang);
+        if (code !== DISCONNECT_REASON.BY_APPLICATION) {
+          const err = new Error(description || name);
+          err.code = code;
+          this.emit('error', err);
+        }
+        this._end();
+        break;
+      }
       case '_userauthRequest':
         methods.emitUserauthRequest(this, ev);
         break;
@@ -189,8 +208,7 @@ SSH2Stream._send = function _send(stream, payload, cb, bypass) {
  */
 function onKEXDH_REPLY(self, info) {
   if (!info.firstKex) {
-    self._native.hostKeyVerdict(true);
-    self._flush();
+    self._dispatch(self._native.hostKeyVerdict(true));
     return;
   }
   let verdict;
@@ -202,9 +220,10 @@ function onKEXDH_REPLY(self, info) {
   };
   const finish = () => {
     self.debug(verdict ? 'DEBUG: Host accepted (verified)' : 'DEBUG: Host denied via fingerprint verification');
-    self._native.hostKeyVerdict(verdict);
+    const events = self._native.hostKeyVerdict(verdict);
     self._flush();
     if (!verdict) self._fatal('Handshake failed: host fingerprint verification failed', 'handshake');
+    else self._dispatch(events);
   };
   const emitted = self.emit('fingerprint', info.hostkey, decide);
   sync = false;
@@ -213,6 +232,15 @@ function onKEXDH_REPLY(self, info) {
     verdict = true;
   }
   if (verdict !== undefined) finish();
+}
+
+/** constants.BUGS flags for a peer's software version (0.4.10's BUGGY_IMPLS). */
+function bugsOf(software) {
+  let bugs = 0;
+  for (const [rule, bug] of BUGGY_IMPLS) {
+    if (typeof rule === 'string' ? software === rule : rule.test(software)) bugs |= bug;
+  }
+  return bugs;
 }
 
 /**

@@ -6,6 +6,8 @@
 const keys = require('../keys');
 
 function parsed(data, passphrase) {
+  // parseKey gives an array for OpenSSH-format files; 0.4.10 took the first.
+  if (Array.isArray(data)) data = data[0];
   if (data && typeof data.getPublicSSH === 'function') return data;
   const key = keys.parseKey(data, passphrase);
   if (key instanceof Error) throw new Error(`Cannot parse privateKey: ${key.message}`);

@@ -11,3 +11,4 @@ pub fn engine_version() -> &'static str {
 pub mod constants;
 pub mod events;
 pub mod keys;
+pub mod ssh;

@@ -233,6 +233,11 @@ impl Transport {
         Ok(t)
     }
 
+    /// Server: a host key to offer (before the peer's identification arrives).
+    pub fn add_host_key(&mut self, key: Arc<Key>) {
+        self.cfg.host_keys.push(key);
+    }
+
     pub fn take_output(&mut self) -> Vec<u8> {
         std::mem::take(&mut self.out)
     }

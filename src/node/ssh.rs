@@ -1,0 +1,965 @@
+//! `SshSession`: the transport and session layers behind one SSH2Stream.
+//! `feed` returns every event of a chunk in one array; each send method
+//! returns the ciphertext it produced (or null when a key exchange queued
+//! it). See lib/ssh.js for the contract from the JS side.
+
+use super::events::{to_event, Event as JsEvent, Obj};
+use super::keys::NativeKey;
+use crate::ssh::auth::{AuthMethod, InfoRequest, Prompt, UserauthRequest};
+use crate::ssh::channel::{
+    ChannelOpen, ChannelOpenConfirmation, ChannelOpenData, ChannelOpenFailure,
+};
+use crate::ssh::channel_request::{ChannelRequest, ChannelRequestKind, ExitSignalName};
+use crate::ssh::global_request::{GlobalRequest, GlobalRequestKind};
+use crate::ssh::{msg, Message, SessionState};
+use crate::transport::engine::{reason, Config, Event, Preferences, Transport};
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use std::borrow::Cow;
+
+#[napi(object)]
+pub struct AlgorithmPrefs {
+    pub kex: Option<Vec<String>>,
+    pub server_host_key: Option<Vec<String>>,
+    pub cipher: Option<Vec<String>>,
+    pub hmac: Option<Vec<String>>,
+    pub compress: Option<Vec<String>>,
+}
+
+#[napi(object)]
+pub struct SessionConfig {
+    pub server: bool,
+    pub ident: String,
+    pub greeting: Option<String>,
+    pub max_packet_size: Option<u32>,
+    pub algorithms: Option<AlgorithmPrefs>,
+}
+
+#[napi(object)]
+pub struct ToSignJs {
+    pub algo: String,
+    pub data: Buffer,
+}
+
+#[napi(object)]
+pub struct PromptJs {
+    pub prompt: String,
+    pub echo: bool,
+}
+
+/// BUGS.OLD_EXIT (constants.BUGS): numeric exit-signal.
+const BUG_OLD_EXIT: u32 = 2;
+
+#[napi]
+pub struct SshSession {
+    transport: Transport,
+    session: SessionState,
+    remote_bugs: u32,
+}
+
+fn js_err(msg: impl Into<String>) -> Error {
+    Error::new(Status::GenericFailure, msg.into())
+}
+
+const DISCONNECT_NAMES: [&str; 15] = [
+    "HOST_NOT_ALLOWED_TO_CONNECT",
+    "PROTOCOL_ERROR",
+    "KEY_EXCHANGE_FAILED",
+    "RESERVED",
+    "MAC_ERROR",
+    "COMPRESSION_ERROR",
+    "SERVICE_NOT_AVAILABLE",
+    "PROTOCOL_VERSION_NOT_SUPPORTED",
+    "HOST_KEY_NOT_VERIFIABLE",
+    "CONNECTION_LOST",
+    "BY_APPLICATION",
+    "TOO_MANY_CONNECTIONS",
+    "AUTH_CANCELED_BY_USER",
+    "NO_MORE_AUTH_METHODS_AVAILABLE",
+    "ILLEGAL_USER_NAME",
+];
+
+impl SshSession {
+    /// Converts transport events to JS event arrays, in order.
+    fn run<'env>(
+        &mut self,
+        env: &'env Env,
+        drive: impl FnOnce(&mut Transport, &mut dyn FnMut(Event<'_>)),
+    ) -> Result<Array<'env>> {
+        let mut events = env.create_array(0)?;
+        let mut n = 0u32;
+        let mut failure: Option<Error> = None;
+        let mut fatal_decode: Option<String> = None;
+        let session = &mut self.session;
+        let old_exit = self.remote_bugs & BUG_OLD_EXIT != 0;
+        session.old_exit_bug = old_exit;
+        let mut push =
+            |ev: Result<Option<Array<'env>>>, events: &mut Array<'env>, n: &mut u32| match ev {
+                Ok(Some(a)) => {
+                    if let Err(e) = events.set(*n, a) {
+                        failure.get_or_insert(e);
+                    }
+                    *n += 1;
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    failure.get_or_insert(e);
+                }
+            };
+        let mut saw_packet = false;
+        let mut handler = |e: Event<'_>| {
+            saw_packet = true;
+            let ev: Result<Option<Array<'env>>> = (|| {
+                Ok(Some(match e {
+                    Event::Header(h) => {
+                        let versions = Obj::new(env)?
+                            .set("protocol", h.protocol.as_str())?
+                            .set("software", h.software.as_str())?
+                            .done();
+                        let mut o = Obj::new(env)?
+                            .set("identRaw", h.ident_raw.as_str())?
+                            .set("versions", versions)?;
+                        if let Some(c) = &h.comments {
+                            o = o.set("comments", c.as_str())?;
+                        }
+                        if let Some(g) = &h.greeting {
+                            o = o.set("greeting", g.as_str())?;
+                        }
+                        JsEvent::new(env, "_header")?.arg(o.done())?.done()
+                    }
+                    Event::KexInit => JsEvent::new(env, "KEXINIT")?.done(),
+                    Event::HostKey { blob, first_kex } => {
+                        let info = Obj::new(env)?
+                            .buffer("hostkey", &blob)?
+                            .set("firstKex", first_kex)?;
+                        JsEvent::new(env, "KEXDH_REPLY")?.arg(info.done())?.done()
+                    }
+                    Event::NewKeys => JsEvent::new(env, "NEWKEYS")?.done(),
+                    Event::Ready => JsEvent::new(env, "ready")?.done(),
+                    Event::ServerSigAlgs(list) => {
+                        session.set_server_sig_algs(list);
+                        return Ok(None);
+                    }
+                    Event::Disconnect {
+                        code,
+                        description,
+                        lang,
+                    } => {
+                        let name = code
+                            .checked_sub(1)
+                            .and_then(|i| DISCONNECT_NAMES.get(i as usize).copied())
+                            .unwrap_or("UNKNOWN");
+                        JsEvent::new(env, "_disconnect")?
+                            .arg(name)?
+                            .arg(code)?
+                            .arg(description.as_str())?
+                            .arg(lang.as_str())?
+                            .done()
+                    }
+                    Event::Debug { message, lang } => JsEvent::new(env, "DEBUG")?
+                        .arg(message.as_str())?
+                        .arg(lang.as_str())?
+                        .done(),
+                    Event::Payload(p) => match session.decode(p) {
+                        Ok(m) => {
+                            let sid = session.session_id().unwrap_or_default().to_vec();
+                            return to_event(env, &m, p, &sid);
+                        }
+                        Err(e) => {
+                            fatal_decode.get_or_insert(e.to_string());
+                            return Ok(None);
+                        }
+                    },
+                    Event::Fatal { message, level } => JsEvent::new(env, "_fatal")?
+                        .arg(message.as_str())?
+                        .arg(level)?
+                        .done(),
+                }))
+            })();
+            push(ev, &mut events, &mut n);
+        };
+        drive(&mut self.transport, &mut handler);
+        drop(handler);
+        if let Some(id) = self.transport.session_id() {
+            self.session.set_session_id(id);
+        }
+        if let Some(message) = fatal_decode {
+            self.transport.disconnect(reason::PROTOCOL_ERROR);
+            let ev = JsEvent::new(env, "_fatal")?
+                .arg(message.as_str())?
+                .arg("protocol")?
+                .done();
+            events.set(n, ev)?;
+            n += 1;
+        }
+        if saw_packet {
+            events.set(n, JsEvent::new(env, "packet")?.done())?;
+        }
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(events),
+        }
+    }
+
+    /// Sends a session-layer payload: its ciphertext, or None when queued.
+    fn send(&mut self, payload: &[u8]) -> Option<Buffer> {
+        if self.transport.send(payload) {
+            Some(self.transport.take_output().into())
+        } else {
+            None
+        }
+    }
+
+    fn send_msg(&mut self, m: &Message<'_>) -> Option<Buffer> {
+        let p = m.to_payload();
+        self.send(&p)
+    }
+
+    fn channel_request(
+        &mut self,
+        recipient: u32,
+        want_reply: bool,
+        kind: ChannelRequestKind<'_>,
+    ) -> Option<Buffer> {
+        self.send_msg(&Message::ChannelRequest(ChannelRequest {
+            recipient,
+            want_reply,
+            kind,
+        }))
+    }
+
+    fn open(
+        &mut self,
+        channel_type: &str,
+        sender: u32,
+        window: u32,
+        max_packet: u32,
+        data: ChannelOpenData<'_>,
+    ) -> Option<Buffer> {
+        self.send_msg(&Message::ChannelOpen(ChannelOpen {
+            channel_type: channel_type.into(),
+            sender,
+            window,
+            max_packet,
+            data,
+        }))
+    }
+
+    fn client_auth(&mut self, username: &str, method: AuthMethod<'_>) -> Option<Buffer> {
+        let req = UserauthRequest {
+            username: username.into(),
+            service: "ssh-connection".into(),
+            method,
+            signed_len: 0,
+        };
+        let p = self.session.client_auth_request(&req);
+        self.send(&p)
+    }
+}
+
+fn pk_method<'a>(algorithm: &'a str, key: &'a [u8], signature: Option<&'a [u8]>) -> AuthMethod<'a> {
+    AuthMethod::PublicKey {
+        algorithm: algorithm.into(),
+        key,
+        signature,
+    }
+}
+
+/// `string algorithm || string signature`, the signature blob of RFC 4253 6.6.
+fn signature_blob(algorithm: &str, sig: &[u8]) -> Vec<u8> {
+    let mut w = crate::wire::Writer::new();
+    w.string(algorithm.as_bytes()).string(sig);
+    w.into_vec()
+}
+
+#[napi]
+impl SshSession {
+    #[napi(constructor)]
+    pub fn new(config: SessionConfig) -> Result<SshSession> {
+        let mut prefs = Preferences::defaults();
+        if let Some(a) = config.algorithms {
+            let set = |slot: &mut Vec<String>, v: Option<Vec<String>>| {
+                if let Some(v) = v.filter(|v| !v.is_empty()) {
+                    *slot = v;
+                }
+            };
+            set(&mut prefs.kex, a.kex);
+            set(&mut prefs.host_key, a.server_host_key);
+            set(&mut prefs.cipher, a.cipher);
+            set(&mut prefs.mac, a.hmac);
+            set(&mut prefs.compress, a.compress);
+        }
+        let transport = Transport::new(Config {
+            server: config.server,
+            ident: config.ident,
+            greeting: config.greeting,
+            algorithms: prefs,
+            host_keys: Vec::new(),
+            max_packet: config.max_packet_size.unwrap_or(35000) as usize,
+        })
+        .map_err(js_err)?;
+        Ok(SshSession {
+            transport,
+            session: SessionState::new(config.server),
+            remote_bugs: 0,
+        })
+    }
+
+    /// Server: a host key (before any input is fed).
+    #[napi]
+    pub fn add_host_key(&mut self, key: &NativeKey) {
+        self.transport.add_host_key(key.key.clone());
+    }
+
+    #[napi]
+    pub fn feed<'env>(&mut self, env: &'env Env, chunk: &[u8]) -> Result<Array<'env>> {
+        self.run(env, |t, h| t.feed(chunk, h))
+    }
+
+    #[napi]
+    pub fn take_output(&mut self) -> Option<Buffer> {
+        if self.transport.has_output() {
+            Some(self.transport.take_output().into())
+        } else {
+            None
+        }
+    }
+
+    /// Client: the app's verdict on the server's host key. Returns the events it caused.
+    #[napi]
+    pub fn host_key_verdict<'env>(
+        &mut self,
+        env: &'env Env,
+        accepted: bool,
+    ) -> Result<Array<'env>> {
+        self.run(env, |t, h| t.host_key_verdict(accepted, h))
+    }
+
+    #[napi(getter)]
+    pub fn get_remote_bugs(&self) -> u32 {
+        self.remote_bugs
+    }
+
+    #[napi(setter)]
+    pub fn set_remote_bugs(&mut self, bugs: u32) {
+        self.remote_bugs = bugs;
+    }
+
+    #[napi(getter)]
+    pub fn remote_ident_raw(&self) -> Option<String> {
+        self.transport.remote_ident().map(str::to_owned)
+    }
+
+    #[napi(getter)]
+    pub fn kex_public_key(&self) -> Option<Buffer> {
+        self.transport.kex_public_key().map(|k| k.to_vec().into())
+    }
+
+    #[napi(getter)]
+    pub fn session_id(&self) -> Option<Buffer> {
+        self.transport.session_id().map(|k| k.to_vec().into())
+    }
+
+    #[napi]
+    pub fn send_raw(&mut self, payload: &[u8], bypass: bool) -> Option<Buffer> {
+        if self.transport.send_raw(payload, bypass) {
+            Some(self.transport.take_output().into())
+        } else {
+            None
+        }
+    }
+
+    #[napi]
+    pub fn disconnect(&mut self, code: u32) -> Option<Buffer> {
+        self.transport.disconnect(code);
+        self.take_output()
+    }
+
+    #[napi]
+    pub fn ping(&mut self) -> Option<Buffer> {
+        self.send_msg(&Message::GlobalRequest(GlobalRequest {
+            want_reply: true,
+            kind: GlobalRequestKind::Other {
+                name: "keepalive@openssh.com".into(),
+                data: &[],
+            },
+        }))
+    }
+
+    #[napi]
+    pub fn rekey(&mut self) -> Result<Option<Buffer>> {
+        self.transport.rekey().map_err(js_err)?;
+        Ok(self.take_output())
+    }
+
+    #[napi]
+    pub fn request_success(&mut self, data: Option<&[u8]>) -> Option<Buffer> {
+        self.send_msg(&Message::RequestSuccess(data.unwrap_or_default()))
+    }
+
+    #[napi]
+    pub fn request_failure(&mut self) -> Option<Buffer> {
+        self.send_msg(&Message::RequestFailure)
+    }
+
+    #[napi]
+    pub fn channel_success(&mut self, chan: u32) -> Option<Buffer> {
+        self.send_msg(&Message::ChannelSuccess(chan))
+    }
+
+    #[napi]
+    pub fn channel_failure(&mut self, chan: u32) -> Option<Buffer> {
+        self.send_msg(&Message::ChannelFailure(chan))
+    }
+
+    #[napi]
+    pub fn channel_eof(&mut self, chan: u32) -> Option<Buffer> {
+        self.send_msg(&Message::ChannelEof(chan))
+    }
+
+    #[napi]
+    pub fn channel_close(&mut self, chan: u32) -> Option<Buffer> {
+        self.send_msg(&Message::ChannelClose(chan))
+    }
+
+    #[napi]
+    pub fn channel_window_adjust(&mut self, chan: u32, bytes: u32) -> Option<Buffer> {
+        self.send_msg(&Message::ChannelWindowAdjust {
+            recipient: chan,
+            bytes,
+        })
+    }
+
+    #[napi]
+    pub fn channel_data(&mut self, chan: u32, data: &[u8]) -> Option<Buffer> {
+        self.send_msg(&Message::ChannelData {
+            recipient: chan,
+            data,
+        })
+    }
+
+    #[napi]
+    pub fn channel_ext_data(&mut self, chan: u32, data: &[u8], data_type: u32) -> Option<Buffer> {
+        self.send_msg(&Message::ChannelExtendedData {
+            recipient: chan,
+            data_type,
+            data,
+        })
+    }
+
+    #[napi]
+    pub fn channel_open_confirm(
+        &mut self,
+        remote: u32,
+        local: u32,
+        window: u32,
+        max_packet: u32,
+    ) -> Option<Buffer> {
+        self.send_msg(&Message::ChannelOpenConfirmation(ChannelOpenConfirmation {
+            recipient: remote,
+            sender: local,
+            window,
+            max_packet,
+            extra: &[],
+        }))
+    }
+
+    #[napi]
+    pub fn channel_open_fail(
+        &mut self,
+        remote: u32,
+        reason: u32,
+        description: String,
+        lang: String,
+    ) -> Option<Buffer> {
+        self.send_msg(&Message::ChannelOpenFailure(ChannelOpenFailure {
+            recipient: remote,
+            reason,
+            description: description.into(),
+            lang: lang.into(),
+        }))
+    }
+
+    #[napi]
+    pub fn service_request(&mut self, name: String) -> Option<Buffer> {
+        self.send_msg(&Message::ServiceRequest(name.into()))
+    }
+
+    #[napi]
+    pub fn service_accept(&mut self, name: String) -> Option<Buffer> {
+        self.send_msg(&Message::ServiceAccept(name.into()))
+    }
+
+    #[napi]
+    pub fn userauth_banner(&mut self, message: String) -> Option<Buffer> {
+        self.send_msg(&Message::UserauthBanner {
+            message: message.into(),
+            lang: "".into(),
+        })
+    }
+
+    #[napi]
+    pub fn tcpip_forward(
+        &mut self,
+        addr: String,
+        port: u32,
+        want_reply: bool,
+        cancel: bool,
+    ) -> Option<Buffer> {
+        self.send_msg(&Message::GlobalRequest(GlobalRequest {
+            want_reply,
+            kind: GlobalRequestKind::TcpipForward {
+                cancel,
+                bind_addr: addr.into(),
+                bind_port: port,
+            },
+        }))
+    }
+
+    #[napi]
+    pub fn stream_local_forward(
+        &mut self,
+        path: String,
+        want_reply: bool,
+        cancel: bool,
+    ) -> Option<Buffer> {
+        self.send_msg(&Message::GlobalRequest(GlobalRequest {
+            want_reply,
+            kind: GlobalRequestKind::StreamLocalForward {
+                cancel,
+                socket_path: path.into(),
+            },
+        }))
+    }
+
+    #[napi]
+    pub fn no_more_sessions(&mut self, want_reply: bool) -> Option<Buffer> {
+        self.send_msg(&Message::GlobalRequest(GlobalRequest {
+            want_reply,
+            kind: GlobalRequestKind::NoMoreSessions,
+        }))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    #[napi]
+    pub fn open_tcpip(
+        &mut self,
+        channel_type: String,
+        chan: u32,
+        window: u32,
+        max_packet: u32,
+        dest_addr: String,
+        dest_port: u32,
+        orig_addr: String,
+        orig_port: u32,
+    ) -> Option<Buffer> {
+        self.open(
+            &channel_type,
+            chan,
+            window,
+            max_packet,
+            ChannelOpenData::Tcpip {
+                dest_addr: dest_addr.into(),
+                dest_port,
+                orig_addr: orig_addr.into(),
+                orig_port,
+            },
+        )
+    }
+
+    #[napi]
+    pub fn open_stream_local(
+        &mut self,
+        channel_type: String,
+        chan: u32,
+        window: u32,
+        max_packet: u32,
+        path: String,
+    ) -> Option<Buffer> {
+        self.open(
+            &channel_type,
+            chan,
+            window,
+            max_packet,
+            ChannelOpenData::StreamLocal {
+                socket_path: path.into(),
+            },
+        )
+    }
+
+    #[napi]
+    pub fn open_simple(
+        &mut self,
+        channel_type: String,
+        chan: u32,
+        window: u32,
+        max_packet: u32,
+    ) -> Option<Buffer> {
+        self.open(
+            &channel_type,
+            chan,
+            window,
+            max_packet,
+            ChannelOpenData::None,
+        )
+    }
+
+    #[napi]
+    pub fn open_x11(
+        &mut self,
+        chan: u32,
+        window: u32,
+        max_packet: u32,
+        addr: String,
+        port: u32,
+    ) -> Option<Buffer> {
+        self.open(
+            "x11",
+            chan,
+            window,
+            max_packet,
+            ChannelOpenData::X11 {
+                orig_addr: addr.into(),
+                orig_port: port,
+            },
+        )
+    }
+
+    #[napi]
+    pub fn req_window_change(
+        &mut self,
+        chan: u32,
+        cols: u32,
+        rows: u32,
+        width: u32,
+        height: u32,
+    ) -> Option<Buffer> {
+        self.channel_request(
+            chan,
+            false,
+            ChannelRequestKind::WindowChange {
+                cols,
+                rows,
+                width,
+                height,
+            },
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    #[napi]
+    pub fn req_pty(
+        &mut self,
+        chan: u32,
+        term: String,
+        cols: u32,
+        rows: u32,
+        width: u32,
+        height: u32,
+        modes: &[u8],
+        want_reply: bool,
+    ) -> Option<Buffer> {
+        self.channel_request(
+            chan,
+            want_reply,
+            ChannelRequestKind::Pty {
+                term: term.into(),
+                cols,
+                rows,
+                width,
+                height,
+                modes,
+            },
+        )
+    }
+
+    #[napi]
+    pub fn req_simple(&mut self, chan: u32, name: String, want_reply: bool) -> Option<Buffer> {
+        let kind = match name.as_str() {
+            "shell" => ChannelRequestKind::Shell,
+            "auth-agent-req@openssh.com" => ChannelRequestKind::AuthAgent,
+            _ => ChannelRequestKind::Other {
+                name: Cow::Owned(name.clone()),
+                data: &[],
+            },
+        };
+        self.channel_request(chan, want_reply, kind)
+    }
+
+    /// exec, subsystem, signal: a request with one string.
+    #[napi]
+    pub fn req_string(
+        &mut self,
+        chan: u32,
+        name: String,
+        value: &[u8],
+        want_reply: bool,
+    ) -> Result<Option<Buffer>> {
+        let text = String::from_utf8_lossy(value);
+        let kind = match name.as_str() {
+            "exec" => ChannelRequestKind::Exec { command: text },
+            "subsystem" => ChannelRequestKind::Subsystem { name: text },
+            "signal" => ChannelRequestKind::Signal { name: text },
+            other => return Err(js_err(format!("unknown request {other}"))),
+        };
+        Ok(self.channel_request(chan, want_reply, kind))
+    }
+
+    #[napi]
+    pub fn req_env(
+        &mut self,
+        chan: u32,
+        key: String,
+        value: &[u8],
+        want_reply: bool,
+    ) -> Option<Buffer> {
+        self.channel_request(
+            chan,
+            want_reply,
+            ChannelRequestKind::Env {
+                name: key.into(),
+                value: String::from_utf8_lossy(value),
+            },
+        )
+    }
+
+    #[napi]
+    pub fn req_x11(
+        &mut self,
+        chan: u32,
+        single: bool,
+        protocol: &[u8],
+        cookie: &[u8],
+        screen: u32,
+        want_reply: bool,
+    ) -> Option<Buffer> {
+        self.channel_request(
+            chan,
+            want_reply,
+            ChannelRequestKind::X11 {
+                single,
+                protocol: String::from_utf8_lossy(protocol),
+                cookie,
+                screen,
+            },
+        )
+    }
+
+    #[napi]
+    pub fn req_exit_status(&mut self, chan: u32, code: u32) -> Option<Buffer> {
+        self.channel_request(chan, false, ChannelRequestKind::ExitStatus { code })
+    }
+
+    #[napi]
+    pub fn req_exit_signal(
+        &mut self,
+        chan: u32,
+        name: String,
+        core_dumped: bool,
+        message: String,
+    ) -> Option<Buffer> {
+        self.channel_request(
+            chan,
+            false,
+            ChannelRequestKind::ExitSignal {
+                signal: ExitSignalName::Name(name.into()),
+                core_dumped,
+                message: message.into(),
+                lang: "".into(),
+            },
+        )
+    }
+
+    #[napi]
+    pub fn auth_none(&mut self, username: String) -> Option<Buffer> {
+        self.client_auth(&username, AuthMethod::None)
+    }
+
+    #[napi]
+    pub fn auth_password(
+        &mut self,
+        username: String,
+        password: String,
+        new_password: Option<String>,
+    ) -> Option<Buffer> {
+        self.client_auth(
+            &username,
+            AuthMethod::Password {
+                password: password.into(),
+                new_password: new_password.map(Cow::Owned),
+            },
+        )
+    }
+
+    #[napi]
+    pub fn auth_keyboard(&mut self, username: String) -> Option<Buffer> {
+        self.client_auth(
+            &username,
+            AuthMethod::KeyboardInteractive {
+                lang: "".into(),
+                submethods: "".into(),
+            },
+        )
+    }
+
+    #[napi]
+    pub fn auth_pk_query(
+        &mut self,
+        username: String,
+        key_type: String,
+        blob: &[u8],
+    ) -> Option<Buffer> {
+        let algo = self.session.signature_algorithm(&key_type);
+        self.client_auth(&username, pk_method(&algo, blob, None))
+    }
+
+    /// Client: what to sign for publickey auth, and under which algorithm.
+    #[napi]
+    pub fn auth_pk_sign_data(&self, username: String, key_type: String, blob: &[u8]) -> ToSignJs {
+        let algo = self.session.signature_algorithm(&key_type);
+        let req = UserauthRequest {
+            username: username.into(),
+            service: "ssh-connection".into(),
+            method: pk_method(&algo, blob, None),
+            signed_len: 0,
+        };
+        let t = self.session.data_to_sign(&req);
+        ToSignJs {
+            algo: t.algorithm,
+            data: t.data.into(),
+        }
+    }
+
+    #[napi]
+    pub fn auth_pk_signed(
+        &mut self,
+        username: String,
+        algo: String,
+        blob: &[u8],
+        signature: &[u8],
+    ) -> Option<Buffer> {
+        let sig = signature_blob(&algo, signature);
+        self.client_auth(&username, pk_method(&algo, blob, Some(&sig)))
+    }
+
+    #[napi]
+    pub fn auth_hostbased_sign_data(
+        &self,
+        username: String,
+        key_type: String,
+        blob: &[u8],
+        hostname: String,
+        local_user: String,
+    ) -> ToSignJs {
+        let algo = self.session.signature_algorithm(&key_type);
+        let req = UserauthRequest {
+            username: username.into(),
+            service: "ssh-connection".into(),
+            method: AuthMethod::Hostbased {
+                algorithm: algo.as_str().into(),
+                key: blob,
+                hostname: hostname.into(),
+                local_username: local_user.into(),
+                signature: &[],
+            },
+            signed_len: 0,
+        };
+        let t = self.session.data_to_sign(&req);
+        ToSignJs {
+            algo: t.algorithm,
+            data: t.data.into(),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    #[napi]
+    pub fn auth_hostbased_signed(
+        &mut self,
+        username: String,
+        algo: String,
+        blob: &[u8],
+        hostname: String,
+        local_user: String,
+        signature: &[u8],
+    ) -> Option<Buffer> {
+        let sig = signature_blob(&algo, signature);
+        self.client_auth(
+            &username,
+            AuthMethod::Hostbased {
+                algorithm: algo.as_str().into(),
+                key: blob,
+                hostname: hostname.into(),
+                local_username: local_user.into(),
+                signature: &sig,
+            },
+        )
+    }
+
+    #[napi]
+    pub fn auth_info_res(&mut self, responses: Vec<String>) -> Option<Buffer> {
+        self.send_msg(&Message::UserauthInfoResponse(
+            responses.into_iter().map(Cow::Owned).collect(),
+        ))
+    }
+
+    #[napi]
+    pub fn auth_failure(&mut self, methods: Vec<String>, partial: bool) -> Result<Option<Buffer>> {
+        self.session
+            .server_answer()
+            .map_err(|e| js_err(e.to_string()))?;
+        let list: Vec<&str> = methods.iter().map(String::as_str).collect();
+        Ok(self.send_msg(&Message::UserauthFailure {
+            methods: list,
+            partial_success: partial,
+        }))
+    }
+
+    #[napi]
+    pub fn auth_success(&mut self) -> Result<Option<Buffer>> {
+        self.session
+            .server_answer()
+            .map_err(|e| js_err(e.to_string()))?;
+        Ok(self.send(&[msg::USERAUTH_SUCCESS]))
+    }
+
+    #[napi]
+    pub fn auth_pk_ok(&mut self, key_algo: String, key: &[u8]) -> Result<Option<Buffer>> {
+        let algo = self
+            .session
+            .server_pk_ok(&key_algo)
+            .map_err(|e| js_err(e.to_string()))?;
+        Ok(self.send_msg(&Message::UserauthPkOk {
+            algorithm: algo.into(),
+            key,
+        }))
+    }
+
+    #[napi]
+    pub fn auth_passwd_chg(&mut self, prompt: String, lang: String) -> Option<Buffer> {
+        self.send_msg(&Message::UserauthPasswdChangereq {
+            prompt: prompt.into(),
+            lang: lang.into(),
+        })
+    }
+
+    #[napi]
+    pub fn auth_info_req(
+        &mut self,
+        name: String,
+        instructions: String,
+        prompts: Vec<PromptJs>,
+    ) -> Option<Buffer> {
+        self.send_msg(&Message::UserauthInfoRequest(InfoRequest {
+            name: name.into(),
+            instruction: instructions.into(),
+            lang: "".into(),
+            prompts: prompts
+                .into_iter()
+                .map(|p| Prompt {
+                    prompt: p.prompt.into(),
+                    echo: p.echo,
+                })
+                .collect(),
+        }))
+    }
+}
