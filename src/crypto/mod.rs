@@ -96,7 +96,7 @@ pub fn implemented(category: &str, name: &str) -> bool {
         ),
         "cipher" => CipherSpec::from_name(name).is_some(),
         "hmac" => mac::MacSpec::from_name(name).is_some(),
-        "compress" => name == "none",
+        "compress" => matches!(name, "none" | "zlib" | "zlib@openssh.com"),
         _ => false,
     }
 }

@@ -179,7 +179,6 @@ impl SshSession {
             push(ev, &mut events, &mut n);
         };
         drive(&mut self.transport, &mut handler);
-        drop(handler);
         if let Some(id) = self.transport.session_id() {
             self.session.set_session_id(id);
         }

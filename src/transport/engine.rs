@@ -5,6 +5,7 @@
 //! way); everything to send accumulates for `take_output`.
 
 use super::algorithms;
+use super::compression::{Deflater, Inflater};
 use super::ident::{Header, IdentReader};
 use super::kexinit::{self, KexInit, Negotiated};
 use super::packet::{DirectionKeys, Opener, Sealer};
@@ -29,10 +30,14 @@ pub mod msg {
     pub const KEX_REPLY: u8 = 31;
 }
 
+/// The user-auth message that starts zlib@openssh.com compression (RFC 4252).
+const USERAUTH_SUCCESS: u8 = 52;
+
 pub mod reason {
     pub const PROTOCOL_ERROR: u32 = 2;
     pub const KEY_EXCHANGE_FAILED: u32 = 3;
     pub const MAC_ERROR: u32 = 5;
+    pub const COMPRESSION_ERROR: u32 = 6;
     pub const BY_APPLICATION: u32 = 11;
 }
 
@@ -160,6 +165,12 @@ pub struct Transport {
     queued: Vec<Vec<u8>>,
     dead: bool,
     pub bytes_in_keying: u64,
+    deflate: Option<Deflater>,
+    inflate: Option<Inflater>,
+    /// zlib@openssh.com negotiated: start at user-auth success.
+    delayed_deflate: bool,
+    delayed_inflate: bool,
+    auth_done: bool,
 }
 
 /// The error a fault ends the connection with.
@@ -224,6 +235,11 @@ impl Transport {
             queued: Vec::new(),
             dead: false,
             bytes_in_keying: 0,
+            deflate: None,
+            inflate: None,
+            delayed_deflate: false,
+            delayed_inflate: false,
+            auth_done: false,
         };
         if let Some(g) = &t.cfg.greeting {
             t.out.extend_from_slice(g.as_bytes());
@@ -322,7 +338,17 @@ impl Transport {
             // Split the borrow: the payload lives in inbuf, the handler
             // needs the rest of self.
             let inbuf = std::mem::take(&mut self.inbuf);
-            let result = self.handle(&inbuf[start..end], on_event);
+            let result = match self.inflate.as_mut() {
+                None => self.handle(&inbuf[start..end], on_event),
+                Some(inflater) => match inflater.decompress(&inbuf[start..end]) {
+                    Some(payload) => self.handle(&payload, on_event),
+                    None => Err(fault(
+                        "Bad compressed data",
+                        "protocol",
+                        Some(reason::COMPRESSION_ERROR),
+                    )),
+                },
+            };
             self.inbuf = inbuf;
             if let Err(f) = result {
                 self.fail(f, on_event);
@@ -347,7 +373,58 @@ impl Transport {
     }
 
     fn seal(&mut self, payload: &[u8]) {
-        self.sealer.seal(payload, &mut self.out);
+        match self.deflate.as_mut() {
+            Some(d) => {
+                let packed = d.compress(payload);
+                self.sealer.seal(&packed, &mut self.out);
+            }
+            None => self.sealer.seal(payload, &mut self.out),
+        }
+        // The server's USERAUTH_SUCCESS starts delayed compression.
+        if self.cfg.server && payload.first() == Some(&USERAUTH_SUCCESS) {
+            self.start_delayed_compression();
+        }
+    }
+
+    /// zlib@openssh.com starts once user authentication succeeds.
+    fn start_delayed_compression(&mut self) {
+        self.auth_done = true;
+        if std::mem::take(&mut self.delayed_deflate) && self.deflate.is_none() {
+            self.deflate = Some(Deflater::new());
+        }
+        if std::mem::take(&mut self.delayed_inflate) && self.inflate.is_none() {
+            self.inflate = Some(Inflater::new());
+        }
+    }
+
+    /// Sets up compression for one direction as negotiated, at NEWKEYS.
+    fn compression_for(&mut self, outgoing: bool) {
+        let Some(n) = self.kex.as_ref().and_then(|k| k.negotiated.as_ref()) else {
+            return;
+        };
+        let ours_cs = !self.cfg.server;
+        let name = if outgoing == ours_cs {
+            n.comp_cs.clone()
+        } else {
+            n.comp_sc.clone()
+        };
+        let (now, delayed) = match name.as_str() {
+            "zlib" => (true, false),
+            "zlib@openssh.com" if self.auth_done => (true, false),
+            "zlib@openssh.com" => (false, true),
+            _ => (false, false),
+        };
+        if outgoing {
+            if now && self.deflate.is_none() {
+                self.deflate = Some(Deflater::new());
+            }
+            self.delayed_deflate = delayed;
+        } else {
+            if now && self.inflate.is_none() {
+                self.inflate = Some(Inflater::new());
+            }
+            self.delayed_inflate = delayed;
+        }
     }
 
     fn send_disconnect(&mut self, code: u32, description: &str) {
@@ -562,6 +639,11 @@ impl Transport {
                         .is_some_and(|k| k.theirs.is_some() && !k.got_newkeys)
                 {
                     return Err(unexpected());
+                }
+                // The client's zlib@openssh.com starts after the server's
+                // USERAUTH_SUCCESS.
+                if !self.cfg.server && kind == USERAUTH_SUCCESS {
+                    self.start_delayed_compression();
                 }
                 on_event(Event::Payload(payload));
             }
@@ -919,6 +1001,7 @@ impl Transport {
 
     fn send_newkeys(&mut self) {
         self.seal(&[msg::NEWKEYS]);
+        self.compression_for(true);
         let Some(k) = self.kex.as_mut() else { return };
         k.sent_newkeys = true;
         if let Some(keys) = k.out_keys.take() {
@@ -953,6 +1036,7 @@ impl Transport {
         if self.strict {
             self.opener.seq = 0;
         }
+        self.compression_for(false);
         on_event(Event::NewKeys);
         self.maybe_finish_kex(on_event);
         Ok(())

@@ -3,6 +3,7 @@
 //! events out.
 
 pub mod algorithms;
+pub mod compression;
 pub mod dh_groups;
 pub mod engine;
 pub mod ident;

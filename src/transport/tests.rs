@@ -354,3 +354,42 @@ fn garbage_and_mutated_input_end_cleanly() {
         }
     }
 }
+
+#[test]
+fn compression_zlib_from_newkeys_and_openssh_after_auth() {
+    for method in ["zlib", "zlib@openssh.com", "none"] {
+        let prefs = prefs_with(|p| p.compress = vec![method.into()]);
+        let (mut c, mut s) = connect(prefs, "ssh-ed25519");
+        assert_connected(&c, &s, method);
+        // Before auth, then the server's USERAUTH_SUCCESS, then after.
+        exchange(&mut c, &mut s, 5);
+        s.t.send(&[52]);
+        pump(&mut c, &mut s);
+        let big = vec![94u8; 30000];
+        for _ in 0..5 {
+            c.t.send(&big);
+        }
+        let wire = c.t.take_output();
+        assert!(
+            method == "none" || wire.len() < 30000,
+            "{method}: {} bytes for 150 KB",
+            wire.len()
+        );
+        s.feed(&wire);
+        s.t.send(&big);
+        pump(&mut c, &mut s);
+        assert_connected(&c, &s, method);
+        assert_eq!(s.seen.payloads.len(), 5 + 5, "{method}");
+        assert_eq!(c.seen.payloads.len(), 5 + 1 + 1, "{method}");
+        assert_eq!(
+            s.seen.payloads.last().map(|p| p.len()),
+            Some(30000),
+            "{method}"
+        );
+        assert_eq!(
+            c.seen.payloads.last().map(|p| p.len()),
+            Some(30000),
+            "{method}"
+        );
+    }
+}
