@@ -38,3 +38,11 @@ pub fn algorithms() -> Algorithms {
         compress: names(&algorithms::COMPRESSION),
     }
 }
+
+/// Whether the engine implements `name` in `category` ("kex",
+/// "serverHostKey", "cipher", "hmac", "compress"); the registry lists some
+/// names ahead of their implementation.
+#[napi]
+pub fn implemented(category: String, name: String) -> bool {
+    crate::crypto::implemented(&category, &name)
+}
