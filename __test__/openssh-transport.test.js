@@ -14,8 +14,17 @@ const { SSH2Stream, constants } = require('..');
 const { missing, startSshd, runSsh } = require('./helpers/openssh');
 const { hostKey } = require('./helpers/pair');
 
-const skip = missing();
+const skip = missing() || false;
 const A = constants.ALGORITHMS;
+const { implemented } = require('../lib/binding');
+const CATEGORY = { kex: 'kex', serverHostKey: 'serverHostKey', cipher: 'cipher', hmac: 'hmac' };
+/** Why a case cannot run yet: an algorithm the registry lists ahead of the engine. */
+function pending(algorithms) {
+  const missingNames = Object.entries(algorithms).flatMap(([k, names]) => names.filter((n) => !implemented(CATEGORY[k], n)));
+  return missingNames.length ? `not implemented yet: ${missingNames.join(', ')} (issue 4)` : false;
+}
+/** Everything the engine implements of a category, to offer it all. */
+const everything = (list, category) => list.filter((n) => implemented(category, n));
 const AEAD = /gcm@openssh\.com|chacha20-poly1305/;
 
 /** What the installed OpenSSH supports of a query type (`ssh -Q kex`, ...). */
@@ -71,7 +80,7 @@ test('our client to sshd, every algorithm both have', { skip: ENGINE_MISSING || 
   for (const hmac of both(A.SUPPORTED_HMAC, 'mac')) cases.push({ cipher: ['aes128-ctr'], hmac: [hmac] });
 
   for (const algorithms of cases) {
-    await t.test(JSON.stringify(algorithms), async () => {
+    await t.test(JSON.stringify(algorithms), { skip: pending(algorithms) }, async () => {
       const before = sshd.log().length;
       const { error } = await ourClientSession(sshd.port, algorithms);
       const log = sshd.log().slice(before);
@@ -104,7 +113,15 @@ async function ourServer(hostKeyTypes) {
   for (const type of hostKeyTypes) hostKeys[type] = hostKey(type);
   const errors = [];
   const server = net.createServer((socket) => {
-    const stream = new SSH2Stream({ server: true, hostKeys });
+    const stream = new SSH2Stream({
+      server: true,
+      hostKeys,
+      algorithms: {
+        kex: everything(A.SUPPORTED_KEX, 'kex'),
+        cipher: everything(A.SUPPORTED_CIPHER, 'cipher'),
+        hmac: everything(A.SUPPORTED_HMAC, 'hmac'),
+      },
+    });
     socket.pipe(stream).pipe(socket);
     stream.on('error', (err) => errors.push(err));
     socket.on('error', () => {});
@@ -120,17 +137,17 @@ test('OpenSSH ssh to our server, every algorithm both have', { skip: ENGINE_MISS
   t.after(() => srv.close());
 
   const cases = [];
-  for (const kex of both(A.SUPPORTED_KEX, 'kex')) cases.push([`KexAlgorithms=${kex}`, 'kex: algorithm: ' + kex]);
+  for (const kex of both(A.SUPPORTED_KEX, 'kex')) cases.push([`KexAlgorithms=${kex}`, 'kex: algorithm: ' + kex, null, { kex: [kex] }]);
   for (const hk of ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'])
-    cases.push([`HostKeyAlgorithms=${hk}`, 'kex: host key algorithm: ' + hk]);
-  for (const c of both(A.SUPPORTED_CIPHER, 'cipher')) cases.push([`Ciphers=${c}`, `server->client cipher: ${c} `]);
+    cases.push([`HostKeyAlgorithms=${hk}`, 'kex: host key algorithm: ' + hk, null, {}]);
+  for (const c of both(A.SUPPORTED_CIPHER, 'cipher')) cases.push([`Ciphers=${c}`, `server->client cipher: ${c} `, null, { cipher: [c] }]);
   for (const m of both(A.SUPPORTED_HMAC, 'mac')) {
     if (AEAD.test(m)) continue;
-    cases.push([`MACs=${m}`, `server->client cipher: aes128-ctr MAC: ${m} `, 'Ciphers=aes128-ctr']);
+    cases.push([`MACs=${m}`, `server->client cipher: aes128-ctr MAC: ${m} `, 'Ciphers=aes128-ctr', { hmac: [m] }]);
   }
 
-  for (const [option, expected, extra] of cases) {
-    await t.test(option, async () => {
+  for (const [option, expected, extra, algos] of cases) {
+    await t.test(option, { skip: pending(algos) }, async () => {
       const opts = ['-o', option, ...(extra ? ['-o', extra] : []), 'root@127.0.0.1', 'true'];
       const r = await runSsh(srv.port, opts);
       assert.match(r.stderr, new RegExp(expected.replace(/[.+]/g, '\\$&')), r.stderr.slice(-2000));
