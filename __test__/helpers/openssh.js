@@ -108,6 +108,12 @@ async function startSshd(opts = {}) {
     dir,
     hostKeys,
     log: () => log,
+    /** Resolves to the log from `from` on once it matches `re` (sshd logs after the peer sees the result), or after `ms`. */
+    async waitForLog(re, from = 0, ms = 5000) {
+      const end = Date.now() + ms;
+      while (!re.test(log.slice(from)) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      return log.slice(from);
+    },
     stop() {
       return new Promise((resolve) => {
         if (proc.exitCode !== null) return resolve();

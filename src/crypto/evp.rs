@@ -18,7 +18,10 @@ pub enum EvpAlg {
     TripleDesCbc,
     BlowfishCbc,
     Cast128Cbc,
-    /// RC4 with a 128- or 256-bit key (arcfour128/256 discard 1536 bytes).
+    /// RC4 with a 128- or 256-bit key. RFC 4345 discards the first 1536
+    /// bytes of keystream for arcfour128/256; 0.4.10 does the same for
+    /// plain "arcfour" (RFC 4253 does not), and we follow 0.4.10 so the
+    /// two interoperate.
     Rc4 {
         key_len: usize,
     },
@@ -116,7 +119,14 @@ impl EvpCipher {
                     encrypt as i32,
                 ) == 1
                 && sys::EVP_CIPHER_CTX_set_padding(ctx, 0) == 1;
-            ok.then_some(me)
+            let mut me = ok.then_some(me)?;
+            if let EvpAlg::Rc4 { .. } = alg {
+                let mut discard = [0u8; 1536];
+                if !me.apply(&mut discard) {
+                    return None;
+                }
+            }
+            Some(me)
         }
     }
 

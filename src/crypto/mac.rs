@@ -1,13 +1,53 @@
-//! Packet MACs: HMAC-SHA-1/256/512, their -96 truncations and their
-//! encrypt-then-MAC forms (OpenSSH PROTOCOL 1.5). The MAC covers the
-//! sequence number and the packet (plaintext for the plain forms, the
-//! ciphertext with its clear length for -etm).
+//! Packet MACs: HMAC over SHA-1/256/512, MD5 and RIPEMD-160, their -96
+//! truncations and their encrypt-then-MAC forms (OpenSSH PROTOCOL 1.5). The
+//! MAC covers the sequence number and the packet (plaintext for the plain
+//! forms, the ciphertext with its clear length for -etm).
+//!
+//! aws-lc-rs's safe HMAC has no MD5 or RIPEMD-160, so this uses aws-lc's
+//! HMAC_CTX; one context is keyed once per keying and reset for each packet,
+//! which also skips re-deriving the key pads every packet. aws-lc's HMAC has
+//! no RIPEMD-160 at all: that one comes from RustCrypto's `hmac` + `ripemd`.
 
-use aws_lc_rs::{constant_time, hmac};
+use aws_lc_rs::constant_time;
+use aws_lc_sys as sys;
+use std::ptr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MacHash {
+    Md5,
+    Sha1,
+    Sha256,
+    Sha512,
+    Ripemd160,
+}
+
+impl MacHash {
+    fn md(self) -> *const sys::EVP_MD {
+        // SAFETY: these return static tables.
+        unsafe {
+            match self {
+                MacHash::Md5 => sys::EVP_md5(),
+                MacHash::Sha1 => sys::EVP_sha1(),
+                MacHash::Sha256 => sys::EVP_sha256(),
+                MacHash::Sha512 => sys::EVP_sha512(),
+                MacHash::Ripemd160 => ptr::null(),
+            }
+        }
+    }
+
+    fn output_len(self) -> usize {
+        match self {
+            MacHash::Md5 => 16,
+            MacHash::Sha1 | MacHash::Ripemd160 => 20,
+            MacHash::Sha256 => 32,
+            MacHash::Sha512 => 64,
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MacSpec {
-    pub alg: hmac::Algorithm,
+    pub hash: MacHash,
     /// Bytes sent on the wire (the -96 forms send 12).
     pub out_len: usize,
     /// Encrypt-then-MAC: the length stays in clear and the MAC covers the
@@ -21,58 +61,129 @@ impl MacSpec {
             Some(b) => (b, true),
             None => (name, false),
         };
-        let (alg, out_len) = match base {
-            "hmac-sha1" => (hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY, 20),
-            "hmac-sha1-96" => (hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY, 12),
-            "hmac-sha2-256" => (hmac::HMAC_SHA256, 32),
-            "hmac-sha2-256-96" => (hmac::HMAC_SHA256, 12),
-            "hmac-sha2-512" => (hmac::HMAC_SHA512, 64),
-            "hmac-sha2-512-96" => (hmac::HMAC_SHA512, 12),
+        let (base, truncated) = match base.strip_suffix("-96") {
+            Some(b) => (b, true),
+            None => (base, false),
+        };
+        let hash = match base {
+            "hmac-md5" => MacHash::Md5,
+            "hmac-sha1" => MacHash::Sha1,
+            "hmac-sha2-256" => MacHash::Sha256,
+            "hmac-sha2-512" => MacHash::Sha512,
+            // OpenSSH's name for it; 0.4.10 lists the plain RFC 4253 one.
+            "hmac-ripemd160" | "hmac-ripemd160@openssh.com" if !truncated => MacHash::Ripemd160,
             _ => return None,
         };
-        Some(MacSpec { alg, out_len, etm })
+        let out_len = if truncated { 12 } else { hash.output_len() };
+        Some(MacSpec { hash, out_len, etm })
     }
 
     /// Key length: the hash's output length (RFC 4253 6.4, RFC 6668).
     pub fn key_len(&self) -> usize {
-        self.alg.digest_algorithm().output_len()
+        self.hash.output_len()
     }
+}
+
+type HmacRipemd160 = hmac::Hmac<ripemd::Ripemd160>;
+
+enum Backend {
+    AwsLc(*mut sys::HMAC_CTX),
+    /// Keyed once; cloned for each packet.
+    Ripemd160(Box<HmacRipemd160>),
 }
 
 pub struct Mac {
-    key: hmac::Key,
+    backend: Backend,
     pub spec: MacSpec,
 }
 
+// SAFETY: the context is only used through &mut self and has no thread
+// affinity.
+unsafe impl Send for Mac {}
+
 impl Mac {
-    pub fn new(spec: MacSpec, key: &[u8]) -> Mac {
-        Mac {
-            key: hmac::Key::new(spec.alg, key),
-            spec,
+    /// None only when aws-lc cannot allocate or key the context.
+    pub fn new(spec: MacSpec, key: &[u8]) -> Option<Mac> {
+        if spec.hash == MacHash::Ripemd160 {
+            use hmac::KeyInit;
+            let keyed = HmacRipemd160::new_from_slice(key).ok()?;
+            return Some(Mac {
+                backend: Backend::Ripemd160(Box::new(keyed)),
+                spec,
+            });
+        }
+        // SAFETY: the context is freed by Drop (also when keying fails).
+        unsafe {
+            let ctx = sys::HMAC_CTX_new();
+            if ctx.is_null() {
+                return None;
+            }
+            let mac = Mac {
+                backend: Backend::AwsLc(ctx),
+                spec,
+            };
+            let ok = sys::HMAC_Init_ex(
+                ctx,
+                key.as_ptr().cast(),
+                key.len(),
+                spec.hash.md(),
+                ptr::null_mut(),
+            ) == 1;
+            ok.then_some(mac)
         }
     }
 
-    fn tag(&self, seq: u32, parts: &[&[u8]]) -> hmac::Tag {
-        let mut ctx = hmac::Context::with_key(&self.key);
-        ctx.update(&seq.to_be_bytes());
-        for p in parts {
-            ctx.update(p);
+    fn tag(&mut self, seq: u32, data: &[u8]) -> [u8; 64] {
+        let mut out = [0u8; 64];
+        let ctx = match &self.backend {
+            Backend::AwsLc(ctx) => *ctx,
+            Backend::Ripemd160(keyed) => {
+                use hmac::Mac as _;
+                let mut m = (**keyed).clone();
+                m.update(&seq.to_be_bytes());
+                m.update(data);
+                let tag = m.finalize().into_bytes();
+                out[..tag.len()].copy_from_slice(&tag);
+                return out;
+            }
+        };
+        let mut len: u32 = 0;
+        // SAFETY: the context was keyed in new(); a null key with a null
+        // digest resets it to that key. `out` holds the largest HMAC.
+        unsafe {
+            let ok = sys::HMAC_Init_ex(ctx, ptr::null(), 0, ptr::null(), ptr::null_mut()) == 1
+                && sys::HMAC_Update(ctx, seq.to_be_bytes().as_ptr(), 4) == 1
+                && sys::HMAC_Update(ctx, data.as_ptr(), data.len()) == 1
+                && sys::HMAC_Final(ctx, out.as_mut_ptr(), &mut len) == 1;
+            if !ok {
+                // Never observed; a zero tag fails every verify and a
+                // peer rejects what we sign, so nothing passes silently.
+                out = [0u8; 64];
+            }
         }
-        ctx.sign()
+        out
     }
 
     /// Appends the MAC of `seq || data` to `out`.
-    pub fn sign_into(&self, seq: u32, data: &[u8], out: &mut Vec<u8>) {
-        let tag = self.tag(seq, &[data]);
-        out.extend_from_slice(&tag.as_ref()[..self.spec.out_len]);
+    pub fn sign_into(&mut self, seq: u32, data: &[u8], out: &mut Vec<u8>) {
+        let tag = self.tag(seq, data);
+        out.extend_from_slice(&tag[..self.spec.out_len]);
     }
 
     /// Checks `mac` against `seq || data`, in constant time.
-    pub fn verify(&self, seq: u32, data: &[u8], mac: &[u8]) -> bool {
-        let tag = self.tag(seq, &[data]);
+    pub fn verify(&mut self, seq: u32, data: &[u8], mac: &[u8]) -> bool {
+        let tag = self.tag(seq, data);
         mac.len() == self.spec.out_len
-            && constant_time::verify_slices_are_equal(&tag.as_ref()[..self.spec.out_len], mac)
-                .is_ok()
+            && constant_time::verify_slices_are_equal(&tag[..self.spec.out_len], mac).is_ok()
+    }
+}
+
+impl Drop for Mac {
+    fn drop(&mut self) {
+        if let Backend::AwsLc(ctx) = self.backend {
+            // SAFETY: allocated by HMAC_CTX_new in new(), freed only here.
+            unsafe { sys::HMAC_CTX_free(ctx) }
+        }
     }
 }
 
@@ -88,11 +199,40 @@ mod tests {
         let t = MacSpec::from_name("hmac-sha1-96").unwrap();
         assert_eq!((t.key_len(), t.out_len, t.etm), (20, 12, false));
         assert!(MacSpec::from_name("umac-64@openssh.com").is_none());
-        let mac = Mac::new(t, &[1; 20]);
+        let mut mac = Mac::new(t, &[1; 20]).unwrap();
         let mut out = Vec::new();
         mac.sign_into(5, b"packet", &mut out);
         assert_eq!(out.len(), 12);
         assert!(mac.verify(5, b"packet", &out));
         assert!(!mac.verify(6, b"packet", &out));
+    }
+
+    /// RFC 2202 test case 2 for HMAC-MD5 and HMAC-RIPEMD-160 (RFC 2286),
+    /// with the sequence number as the first four bytes of the message.
+    #[test]
+    fn md5_and_ripemd160_match_the_rfc_vectors() {
+        let hex = |s: &str| -> Vec<u8> {
+            (0..s.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+                .collect()
+        };
+        // "what do ya want for nothing?": seq = "what", data = the rest.
+        let seq = u32::from_be_bytes(*b"what");
+        for (name, expected) in [
+            ("hmac-md5", "750c783e6ab0b503eaa86e310a5db738"),
+            ("hmac-ripemd160", "dda6c0213a485a9e24f4742064a7f033b43c4069"),
+            ("hmac-md5-96", "750c783e6ab0b503eaa86e31"),
+        ] {
+            let spec = MacSpec::from_name(name).unwrap();
+            let mut mac = Mac::new(spec, b"Jefe").unwrap();
+            let mut out = Vec::new();
+            mac.sign_into(seq, b" do ya want for nothing?", &mut out);
+            assert_eq!(out, hex(expected), "{name}");
+            // The context resets between packets.
+            out.clear();
+            mac.sign_into(seq, b" do ya want for nothing?", &mut out);
+            assert_eq!(out, hex(expected), "{name} again");
+        }
     }
 }

@@ -36,6 +36,8 @@ impl CipherSpec {
             "3des-cbc" => CipherSpec::Evp(EvpAlg::TripleDesCbc),
             "blowfish-cbc" => CipherSpec::Evp(EvpAlg::BlowfishCbc),
             "cast128-cbc" => CipherSpec::Evp(EvpAlg::Cast128Cbc),
+            "arcfour" | "arcfour128" => CipherSpec::Evp(EvpAlg::Rc4 { key_len: 16 }),
+            "arcfour256" => CipherSpec::Evp(EvpAlg::Rc4 { key_len: 32 }),
             _ => return None,
         })
     }

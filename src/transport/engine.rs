@@ -8,8 +8,10 @@ use super::algorithms;
 use super::compression::{Deflater, Inflater};
 use super::ident::{Header, IdentReader};
 use super::kexinit::{self, KexInit, Negotiated};
+
+mod gex;
 use super::packet::{DirectionKeys, Opener, Sealer};
-use crate::crypto::kex::{Ephemeral, KexSpec};
+use crate::crypto::kex::{self as kexalg, DhGroup, Ephemeral, Group, KexSpec};
 use crate::crypto::mac::MacSpec;
 use crate::crypto::{self, CipherSpec};
 use crate::keys::Key;
@@ -28,6 +30,11 @@ pub mod msg {
     pub const NEWKEYS: u8 = 21;
     pub const KEX_INIT: u8 = 30;
     pub const KEX_REPLY: u8 = 31;
+    /// RFC 4419 group exchange: GROUP shares 31 with KEX_REPLY.
+    pub const GEX_GROUP: u8 = 31;
+    pub const GEX_INIT: u8 = 32;
+    pub const GEX_REPLY: u8 = 33;
+    pub const GEX_REQUEST: u8 = 34;
 }
 
 /// The user-auth message that starts zlib@openssh.com compression (RFC 4252).
@@ -142,6 +149,9 @@ struct KexState {
     awaiting_verdict: bool,
     /// The peer guessed its first kex packet wrong: drop that packet.
     ignore_next_kex_packet: bool,
+    /// Group exchange: the client's (min, n, max) and the server's group.
+    gex_request: Option<(u32, u32, u32)>,
+    gex_group: Option<DhGroup>,
 }
 
 pub struct Transport {
@@ -162,6 +172,9 @@ pub struct Transport {
     early_non_kexinit: bool,
     /// Server: the client asked for EXT_INFO in its first KEXINIT.
     peer_wants_ext_info: bool,
+    /// The peer's software is known to break group exchange (0.4.10's
+    /// BUGS.BAD_DHGEX): leave it out of our KEXINIT.
+    peer_bad_dhgex: bool,
     queued: Vec<Vec<u8>>,
     dead: bool,
     pub bytes_in_keying: u64,
@@ -232,6 +245,7 @@ impl Transport {
             strict: false,
             early_non_kexinit: false,
             peer_wants_ext_info: false,
+            peer_bad_dhgex: false,
             queued: Vec::new(),
             dead: false,
             bytes_in_keying: 0,
@@ -308,6 +322,7 @@ impl Transport {
                     let Some(header) = header else { return };
                     self.header_done = true;
                     self.remote_ident = Some(header.ident_raw.clone());
+                    self.peer_bad_dhgex = header.software == "Cisco-1.25";
                     on_event(Event::Header(header));
                     if self.dead {
                         return;
@@ -525,6 +540,9 @@ impl Transport {
         let first = !self.first_kex_done;
         let p = &self.cfg.algorithms;
         let mut kex = p.kex.clone();
+        if self.peer_bad_dhgex {
+            kex.retain(|n| !n.contains("group-exchange"));
+        }
         if first {
             kex.push(if self.cfg.server { STRICT_S } else { STRICT_C }.to_owned());
             if !self.cfg.server {
@@ -560,6 +578,8 @@ impl Transport {
             got_newkeys: false,
             awaiting_verdict: false,
             ignore_next_kex_packet: false,
+            gex_request: None,
+            gex_group: None,
         });
     }
 
@@ -623,9 +643,20 @@ impl Transport {
                         return Ok(());
                     }
                 }
-                match (kind, self.cfg.server) {
-                    (msg::KEX_INIT, true) => self.on_kex_init(payload)?,
-                    (msg::KEX_REPLY, false) => self.on_kex_reply(payload, on_event)?,
+                let gex = self
+                    .kex
+                    .as_ref()
+                    .and_then(|k| k.spec)
+                    .is_some_and(|s| s.group == Group::GroupExchange);
+                match (kind, self.cfg.server, gex) {
+                    (msg::KEX_INIT, true, false) | (msg::GEX_INIT, true, true) => {
+                        self.on_kex_init(payload)?
+                    }
+                    (msg::KEX_REPLY, false, false) | (msg::GEX_REPLY, false, true) => {
+                        self.on_kex_reply(payload, on_event)?
+                    }
+                    (msg::GEX_REQUEST, true, true) => self.on_gex_request(payload)?,
+                    (msg::GEX_GROUP, false, true) => self.on_gex_group(payload)?,
                     _ => return Err(unexpected()),
                 }
             }
@@ -729,7 +760,9 @@ impl Transport {
         k.spec = Some(spec);
         k.ignore_next_kex_packet = wrong_guess;
         on_event(Event::KexInit);
-        if !self.cfg.server {
+        if !self.cfg.server && spec.group == Group::GroupExchange {
+            self.send_gex_request();
+        } else if !self.cfg.server {
             let (eph, public) = Ephemeral::generate(spec.group).ok_or_else(|| {
                 fault(
                     "Key exchange failed: no ephemeral key",
@@ -758,6 +791,9 @@ impl Transport {
         }
         let spec = k.spec.ok_or_else(unexpected)?;
         let negotiated = k.negotiated.clone().ok_or_else(unexpected)?;
+        if spec.group == Group::GroupExchange && k.gex_group.is_none() {
+            return Err(unexpected());
+        }
         let mut r = Reader::new(&payload[1..]);
         let client_public = r
             .string()
@@ -770,20 +806,15 @@ impl Transport {
                 Some(reason::KEY_EXCHANGE_FAILED),
             )
         })?;
-        let (eph, server_public) = Ephemeral::generate(spec.group).ok_or_else(|| {
-            fault(
-                "Key exchange failed: no ephemeral key",
-                "handshake",
-                Some(reason::KEY_EXCHANGE_FAILED),
-            )
-        })?;
-        let secret = eph.agree(&client_public).map_err(|_| {
-            fault(
-                "Handshake failed: invalid public value from the client",
-                "handshake",
-                Some(reason::KEY_EXCHANGE_FAILED),
-            )
-        })?;
+        let gex_group = self.kex.as_ref().and_then(|k| k.gex_group.clone());
+        let (server_public, secret) =
+            kexalg::respond(spec.group, gex_group.as_ref(), &client_public).map_err(|_| {
+                fault(
+                    "Handshake failed: invalid public value from the client",
+                    "handshake",
+                    Some(reason::KEY_EXCHANGE_FAILED),
+                )
+            })?;
         let k_s = host_key.public_blob().to_vec();
         let h = self.exchange_hash(&spec, &k_s, &client_public, &server_public, &secret)?;
         let sig = host_key.sign(&negotiated.host_key, &h).map_err(|e| {
@@ -796,7 +827,12 @@ impl Transport {
         let mut sig_blob = Writer::new();
         sig_blob.string(negotiated.host_key.as_bytes()).string(&sig);
         let mut w = Writer::new();
-        w.u8(msg::KEX_REPLY).string(&k_s);
+        w.u8(if gex_group.is_some() {
+            msg::GEX_REPLY
+        } else {
+            msg::KEX_REPLY
+        })
+        .string(&k_s);
         write_value(&mut w, &spec, &server_public);
         w.string(sig_blob.as_slice());
         let reply = w.into_vec();
@@ -924,9 +960,17 @@ impl Transport {
             .string(i_c)
             .string(i_s)
             .string(k_s);
+        // RFC 4419: the request and the group sit between K_S and e.
+        if let (Some((min, n, max)), Some(g)) = (k.gex_request, k.gex_group.as_ref()) {
+            w.u32(min)
+                .u32(n)
+                .u32(max)
+                .mpint_unsigned(&g.p)
+                .mpint_unsigned(&g.g);
+        }
         write_value(&mut w, spec, q_c);
         write_value(&mut w, spec, q_s);
-        w.mpint_unsigned(secret);
+        write_secret(&mut w, spec, secret);
         Ok(digest::digest(spec.hash, w.as_slice()).as_ref().to_vec())
     }
 
@@ -943,7 +987,7 @@ impl Transport {
         }
         let session_id = self.session_id.clone().unwrap_or_default();
         let mut k_enc = Writer::new();
-        k_enc.mpint_unsigned(secret);
+        write_secret(&mut k_enc, spec, secret);
         let k_enc = Zeroizing::new(k_enc.into_vec());
         let derive = |letter: u8, len: usize| -> Zeroizing<Vec<u8>> {
             let mut ctx = digest::Context::new(spec.hash);
@@ -1059,6 +1103,15 @@ impl Transport {
         if first {
             on_event(Event::Ready);
         }
+    }
+}
+
+/// K: an mpint, or a string for the hybrids (their K is already a hash).
+fn write_secret(w: &mut Writer, spec: &KexSpec, secret: &[u8]) {
+    if spec.secret_is_string() {
+        w.string(secret);
+    } else {
+        w.mpint_unsigned(secret);
     }
 }
 

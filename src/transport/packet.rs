@@ -79,7 +79,7 @@ impl Protection {
             }
             CipherSpec::Evp(alg) => Protection::Evp {
                 cipher: EvpCipher::new(alg, &k.key, &k.iv, sealing)?,
-                mac: Box::new(Mac::new(k.mac?, &k.mac_key)),
+                mac: Box::new(Mac::new(k.mac?, &k.mac_key)?),
             },
         })
     }

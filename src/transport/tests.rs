@@ -393,3 +393,18 @@ fn compression_zlib_from_newkeys_and_openssh_after_auth() {
         );
     }
 }
+
+#[test]
+fn every_registry_name_is_implemented() {
+    for (list, cat) in [
+        (&algorithms::KEX, "kex"),
+        (&algorithms::SERVER_HOST_KEY, "serverHostKey"),
+        (&algorithms::CIPHER, "cipher"),
+        (&algorithms::MAC, "hmac"),
+        (&algorithms::COMPRESSION, "compress"),
+    ] {
+        for name in list.supported() {
+            assert!(crypto::implemented(cat, name), "{cat}: {name}");
+        }
+    }
+}
