@@ -322,3 +322,25 @@ test('every truncation and bit flip of a key file is an Error, not a crash', { s
     assert.ok(r instanceof Error || Array.isArray(r));
   }
 });
+
+test('a truncated PKCS#1 RSA file parses and fails when signing, as 0.4.10 did', { skip: noOpenssl }, () => {
+  const dir = tmpDir('ssh2sn-trunc-');
+  const pemFile = path.join(dir, 'rsa.pem');
+  execFileSync('openssl', ['genrsa', '-traditional', '-out', pemFile, '2048'], { stdio: 'ignore' });
+  const full = utils.parseKey(fs.readFileSync(pemFile));
+  const der = Buffer.from(fs.readFileSync(pemFile, 'utf8').split('\n').slice(1, -2).join(''), 'base64');
+  // Keep n and e and part of d: the outer SEQUENCE now runs past the end.
+  const cut = der.subarray(0, der.length - 400);
+  const pem = `-----BEGIN RSA PRIVATE KEY-----\n${cut.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END RSA PRIVATE KEY-----\n`;
+  const key = utils.parseKey(pem);
+  assert.ok(!(key instanceof Error), key.message);
+  assert.strictEqual(key.type, 'ssh-rsa');
+  assert.ok(key.getPublicSSH().equals(full.getPublicSSH()));
+  assert.ok(key.getPrivatePEM() !== null);
+  const sig = key.sign(Buffer.from('data'));
+  assert.ok(sig instanceof Error);
+  assert.match(sig.message, /private/i);
+  // Too short even for n and e: an Error at parse time.
+  const tiny = `-----BEGIN RSA PRIVATE KEY-----\n${der.subarray(0, 40).toString('base64')}\n-----END RSA PRIVATE KEY-----`;
+  assert.match(utils.parseKey(tiny).message, /Malformed OpenSSH private key/);
+});

@@ -19,7 +19,10 @@ function toNative(hostKeys) {
     const key = parsed(hostKeys.privateKey, hostKeys.passphrase);
     return [[key.type, keys.nativeHandle(key)]];
   }
-  return Object.keys(hostKeys).map((type) => [type, keys.nativeHandle(parsed(hostKeys[type]))]);
+  // ssh2's Server passes every type, with null for those it has no key for.
+  return Object.keys(hostKeys)
+    .filter((type) => hostKeys[type] !== null && hostKeys[type] !== undefined)
+    .map((type) => [type, keys.nativeHandle(parsed(hostKeys[type]))]);
 }
 
 module.exports = { toNative };

@@ -88,6 +88,22 @@ impl<'a> DerReader<'a> {
         }
     }
 
+    /// A SEQUENCE's contents as far as they go, for a SEQUENCE whose
+    /// declared length runs past the end of the input (a truncated file).
+    pub fn truncated_sequence(&self) -> Option<DerReader<'a>> {
+        let (&tag, rest) = self.buf.split_first()?;
+        let (&first, rest) = rest.split_first()?;
+        if tag != SEQUENCE {
+            return None;
+        }
+        let skip = if first < 0x80 {
+            0
+        } else {
+            (first & 0x7f) as usize
+        };
+        rest.get(skip..).map(DerReader::new)
+    }
+
     /// A SEQUENCE's contents, as a reader.
     pub fn sequence(&mut self) -> Option<DerReader<'a>> {
         self.expect(SEQUENCE).map(DerReader::new)

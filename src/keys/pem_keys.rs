@@ -90,7 +90,8 @@ fn old_format(block: &pem::Pem<'_>, passphrase: Option<&[u8]>) -> KeyResult<Key>
         "Malformed OpenSSH private key"
     };
     let private = match block.label {
-        "RSA PRIVATE KEY" => pkcs1_rsa(&body),
+        "RSA PRIVATE KEY" if decrypted => pkcs1_rsa(&body),
+        "RSA PRIVATE KEY" => pkcs1_rsa(&body).or_else(|| pkcs1_rsa_public_only(&body)),
         "DSA PRIVATE KEY" => openssl_dsa(&body),
         _ => match sec1_ec(&body, None) {
             Err(e) if e.0.starts_with("Unsupported") => return Err(e),
@@ -115,6 +116,19 @@ fn pkcs1_rsa(der_bytes: &[u8]) -> Option<PrivateKey> {
     let (_dmp1, _dmq1) = (s.uint()?, s.uint()?);
     let iqmp = s.uint()?;
     PrivateKey::rsa(n, e, d, iqmp, p, q).ok()
+}
+
+/// A truncated RSAPrivateKey whose version, n and e still read: a key that
+/// parses but cannot sign, as 0.4.10 treated it.
+fn pkcs1_rsa_public_only(der_bytes: &[u8]) -> Option<PrivateKey> {
+    let mut s = DerReader::new(der_bytes).truncated_sequence()?;
+    s.small_uint()?;
+    let (n, e) = (s.uint()?, s.uint()?);
+    let public = super::public::PublicKey::Rsa {
+        e: e.to_vec(),
+        n: n.to_vec(),
+    };
+    Some(PrivateKey::Unreadable { public })
 }
 
 /// OpenSSL's DSAPrivateKey: version, p, q, g, y, x.

@@ -14,6 +14,8 @@ use zeroize::Zeroizing;
 
 type Secret = Zeroizing<Vec<u8>>;
 
+const UNREADABLE: &str = "Malformed RSA private key: its private part cannot be read";
+
 pub enum PrivateKey {
     Rsa {
         n: Vec<u8>,
@@ -41,6 +43,10 @@ pub enum PrivateKey {
         seed: Zeroizing<[u8; 32]>,
         public: [u8; 32],
     },
+    /// A key file whose public half reads but whose private half does not
+    /// (a truncated PKCS#1 RSA file): 0.4.10 accepted such files and only
+    /// failed when signing, which is where ssh2 reports it.
+    Unreadable { public: PublicKey },
 }
 
 fn secret(b: &[u8]) -> Secret {
@@ -177,6 +183,7 @@ impl PrivateKey {
                 point: point.clone(),
             },
             PrivateKey::Ed25519 { public, .. } => PublicKey::Ed25519 { key: *public },
+            PrivateKey::Unreadable { public } => public.clone(),
         }
     }
 
@@ -229,6 +236,8 @@ impl PrivateKey {
                 ]);
                 super::pem::encode("PRIVATE KEY", &Zeroizing::new(body))
             }
+            // Only reached without the file's own PEM, which parsing keeps.
+            PrivateKey::Unreadable { .. } => String::new(),
         }
     }
 
@@ -243,6 +252,7 @@ impl PrivateKey {
             }
             PrivateKey::Ecdsa { curve, .. } => self.sign_ec(*curve, true, data),
             PrivateKey::Ed25519 { .. } => self.sign_ed25519(data),
+            PrivateKey::Unreadable { .. } => fail(UNREADABLE),
         }
     }
 
@@ -269,6 +279,7 @@ impl PrivateKey {
                 Ok(w.into_vec())
             }
             PrivateKey::Ed25519 { .. } => self.sign_ed25519(data),
+            PrivateKey::Unreadable { .. } => fail(UNREADABLE),
         }
     }
 
