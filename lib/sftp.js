@@ -1,3 +1,189 @@
 'use strict';
-// placeholder until the issue that builds it lands
-module.exports = {};
+// SFTPStream: an SFTP v3 client or server as a Transform stream, the way
+// ssh2 pipes it to a channel (`sftp.pipe(channel).pipe(sftp)`).
+//
+//   channel -> _transform(chunk) -> native.feed(chunk) -> [events] -> callbacks / emit
+//   method call -> native.<packet>(...) -> push(packet) -> channel
+//
+// The native SftpSession frames and decodes packets and builds them; this
+// file owns request ids, callbacks, the stream and 0.4.10's behaviour.
+
+const { Transform } = require('stream');
+const { SftpSession } = require('./binding');
+const { STATUS_CODE, STATUS_TEXT, OPEN_MODE, Stats, stringToFlags, flagsToString } = require('./sftp/stats');
+const clientMethods = require('./sftp/client');
+const serverMethods = require('./sftp/server');
+
+const RE_OPENSSH = /^SSH-2.0-(?:OpenSSH|dropbear)/;
+// OpenSSH takes up to 256 KiB packets; leave room for the header. Others
+// get the draft's 32 KiB.
+const OPENSSH_MAX_DATA_LEN = 256 * 1024 - 2 * 1024;
+const DEFAULT_MAX_DATA_LEN = 32768;
+const noop = () => {};
+
+class SFTPStream extends Transform {
+  constructor(cfg, remoteIdentRaw) {
+    if (typeof cfg === 'string' && !remoteIdentRaw) {
+      remoteIdentRaw = cfg;
+      cfg = undefined;
+    }
+    if (typeof cfg !== 'object' || !cfg) cfg = {};
+    super({ highWaterMark: typeof cfg.highWaterMark === 'number' ? cfg.highWaterMark : 32 * 1024 });
+
+    this.debug = typeof cfg.debug === 'function' ? cfg.debug : noop;
+    this.server = !!cfg.server;
+    this._isOpenSSH = !!(remoteIdentRaw && RE_OPENSSH.test(remoteIdentRaw));
+    this._needContinue = false;
+    this._native = new SftpSession(this.server, this._isOpenSSH);
+    this._state = {
+      version: undefined,
+      extensions: {},
+      writeReqid: -1,
+      // client
+      maxDataLen: this._isOpenSSH ? OPENSSH_MAX_DATA_LEN : DEFAULT_MAX_DATA_LEN,
+      requests: {},
+    };
+
+    this.on('end', () => {
+      this.readable = false;
+    });
+    const onFinish = () => {
+      this.writable = false;
+      this._cleanup(false);
+    };
+    this.on('finish', onFinish).on('prefinish', onFinish);
+
+    // Beyond 0.4.10: a server can advertise extensions it will handle in
+    // 'EXTENDED' listeners, as { name: data }.
+    if (this.server && cfg.extensions && typeof cfg.extensions === 'object') this.setExtensions(cfg.extensions);
+    if (!this.server) this.push(this._native.init());
+  }
+
+  _read(n) {
+    // A push() that returned false is answered here: the reader wants more.
+    if (this._needContinue) {
+      this._needContinue = false;
+      this.emit('continue');
+    }
+    return super._read(n);
+  }
+
+  push(chunk, encoding) {
+    if (!this.readable) return false;
+    if (chunk === null) this.readable = false;
+    const ret = super.push(chunk, encoding);
+    this._needContinue = ret === false;
+    return ret;
+  }
+
+  /** Ends the session: outstanding requests fail, the readable side ends. */
+  _cleanup(callback) {
+    const requests = this._state.requests;
+    const pending = Object.keys(requests);
+    this._state.requests = {};
+    if (pending.length && this.readable) {
+      const err = new Error('SFTP session ended early');
+      for (const id of pending) if (requests[id].cb) requests[id].cb(err);
+    }
+    if (this.readable) this.push(null);
+    if (!this._readableState.endEmitted && !this._readableState.flowing) this.resume();
+    if (callback !== false) {
+      this.debug('DEBUG[SFTP]: Parser: Malformed packet');
+      if (callback) callback(new Error('Malformed packet'));
+    }
+  }
+
+  _transform(chunk, _encoding, callback) {
+    let events;
+    try {
+      events = this._native.feed(chunk);
+    } catch (err) {
+      this._cleanup(false);
+      return callback(err);
+    }
+    const answered = this._native.takeOutput();
+    if (answered) this.push(answered);
+    for (const ev of events) {
+      if (ev[0] === 'error') {
+        this.debug(`DEBUG[SFTP]: Parser: ${ev[1]}`);
+        this._cleanup(false);
+        return callback(new Error(ev[1]));
+      }
+      if (ev[0] === 'ready') this._onReady(ev[1], ev[2]);
+      else if (this.server) this._onRequest(ev);
+      else this._onResponse(ev);
+    }
+    callback();
+  }
+
+  _onReady(version, extensions) {
+    this._state.version = version;
+    for (const [name, data] of extensions) {
+      (this._state.extensions[name] || (this._state.extensions[name] = [])).push(data);
+    }
+    if (!this.server) this._queryLimits();
+    this.emit('ready');
+  }
+
+  /** Client: a response; its request's callback gets it as 0.4.10 shaped it. */
+  _onResponse([type, id, ...args]) {
+    this.debug(`DEBUG[SFTP]: Parser: Response: ${type.toUpperCase()}`);
+    const req = this._state.requests[id];
+    // Forget it first: a callback that ends the session must not see it again.
+    delete this._state.requests[id];
+    if (!req || !req.cb) return;
+    const cb = req.cb;
+    switch (type) {
+      case 'status': {
+        const [code, message, lang] = args;
+        if (code === STATUS_CODE.OK) return cb();
+        const err = new Error(message || STATUS_TEXT[code] || 'Unknown status');
+        err.code = code;
+        err.lang = lang;
+        return cb(err);
+      }
+      case 'handle':
+        return cb(undefined, args[0]);
+      case 'data': {
+        const data = args[0];
+        if (!req.buffer) return cb(undefined, data);
+        // Copied into the caller's buffer, cut to fit; the length sent is
+        // reported so readData can refuse more than it asked for.
+        data.copy(req.buffer, 0, 0, Math.min(data.length, req.buffer.length));
+        return cb(undefined, req.buffer, data.length);
+      }
+      case 'name':
+        for (const n of args[0]) n.attrs = new Stats(n.attrs);
+        return cb(undefined, args[0]);
+      case 'attrs':
+        return cb(undefined, new Stats(args[0]));
+      case 'extended':
+        return req.extended ? req.extended(args[0], cb) : cb();
+      default:
+        return undefined;
+    }
+  }
+
+  /** Server: a request becomes its event, or OP_UNSUPPORTED if nobody listens. */
+  _onRequest(ev) {
+    const [name, id] = ev;
+    this.debug(`DEBUG[SFTP]: Parser: Request: ${name}`);
+    if (this.listenerCount(name) === 0) {
+      this.status(id, STATUS_CODE.OP_UNSUPPORTED);
+      return;
+    }
+    if (name === 'OPEN') ev[4] = new Stats(ev[4]);
+    else if (name === 'SETSTAT' || name === 'MKDIR' || name === 'FSETSTAT') ev[3] = new Stats(ev[3]);
+    this.emit(...ev);
+  }
+}
+
+Object.assign(SFTPStream.prototype, clientMethods, serverMethods);
+
+SFTPStream.STATUS_CODE = STATUS_CODE;
+SFTPStream.OPEN_MODE = OPEN_MODE;
+SFTPStream.Stats = Stats;
+SFTPStream.stringToFlags = stringToFlags;
+SFTPStream.flagsToString = flagsToString;
+
+module.exports = SFTPStream;

@@ -11,4 +11,5 @@ pub fn engine_version() -> &'static str {
 pub mod constants;
 pub mod events;
 pub mod keys;
+pub mod sftp;
 pub mod ssh;

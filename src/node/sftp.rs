@@ -1,0 +1,370 @@
+//! `SftpSession`: the SFTP codec for lib/sftp.js. `feed` turns received
+//! bytes into event arrays (`['ready', ...]`, `['status', id, ...]`,
+//! `['OPEN', id, ...]`, ...); the other methods build packets to push.
+
+use super::events::{Event as JsEvent, Obj};
+use crate::sftp::attrs::Attrs;
+use crate::sftp::request::Request;
+use crate::sftp::response::{self, Response};
+use crate::sftp::session::{Event, Session};
+use crate::sftp::{encode, VERSION};
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+
+/// Attributes as lib/sftp.js hands them over (already normalised the way
+/// 0.4.10's attrsToBytes did).
+#[napi(object)]
+pub struct SftpAttrs {
+    pub size: Option<f64>,
+    pub uid: Option<u32>,
+    pub gid: Option<u32>,
+    pub mode: Option<u32>,
+    pub atime: Option<u32>,
+    pub mtime: Option<u32>,
+}
+
+#[napi(object)]
+pub struct SftpName {
+    pub filename: String,
+    pub longname: String,
+    pub attrs: Option<SftpAttrs>,
+}
+
+/// A JS number as a uint64 offset or size: negative and non-finite
+/// values become 0, fractions are dropped.
+fn to_u64(v: f64) -> u64 {
+    if v.is_finite() && v > 0.0 {
+        v as u64
+    } else {
+        0
+    }
+}
+
+fn attrs_from_js(a: Option<&SftpAttrs>) -> Attrs {
+    let Some(a) = a else {
+        return Attrs::default();
+    };
+    Attrs {
+        size: a.size.map(to_u64),
+        uid_gid: a.uid.zip(a.gid),
+        permissions: a.mode,
+        times: a.atime.zip(a.mtime),
+        extended: Vec::new(),
+    }
+}
+
+fn attrs_to_js<'env>(env: &'env Env, a: &Attrs) -> Result<Object<'env>> {
+    let mut o = Obj::new(env)?;
+    if let Some(m) = a.permissions {
+        o = o.set("mode", m)?.set("permissions", m)?;
+    }
+    if let Some((u, g)) = a.uid_gid {
+        o = o.set("uid", u)?.set("gid", g)?;
+    }
+    if let Some(s) = a.size {
+        o = o.set("size", s as f64)?;
+    }
+    if let Some((at, mt)) = a.times {
+        o = o.set("atime", at)?.set("mtime", mt)?;
+    }
+    Ok(o.done())
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Extension data is read as ASCII (byte per char), as 0.4.10 did.
+fn latin1(b: &[u8]) -> String {
+    b.iter().map(|&c| c as char).collect()
+}
+
+fn event_to_js<'env>(env: &'env Env, e: Event<'_>) -> Result<Array<'env>> {
+    let ev = |name: &str| JsEvent::new(env, name);
+    Ok(match e {
+        Event::Ready {
+            version,
+            extensions,
+        } => {
+            let mut list = env.create_array(0)?;
+            for (i, (name, data)) in extensions.iter().enumerate() {
+                let mut pair = env.create_array(2)?;
+                pair.set(0, latin1(name))?;
+                pair.set(1, latin1(data))?;
+                list.set(i as u32, pair)?;
+            }
+            ev("ready")?.arg(version)?.arg(list)?.done()
+        }
+        Event::Fatal(message) => ev("error")?.arg(message)?.done(),
+        Event::Response { id, response } => match response {
+            Response::Status {
+                code,
+                message,
+                lang,
+            } => ev("status")?
+                .arg(id)?
+                .arg(code)?
+                .arg(message.map(text))?
+                .arg(latin1(lang))?
+                .done(),
+            Response::Handle(h) => ev("handle")?.arg(id)?.buffer(h)?.done(),
+            Response::Data(d) => ev("data")?.arg(id)?.buffer(d)?.done(),
+            Response::Attrs(a) => ev("attrs")?.arg(id)?.arg(attrs_to_js(env, &a)?)?.done(),
+            Response::Extended(d) => ev("extended")?.arg(id)?.buffer(d)?.done(),
+            Response::Name(names) => {
+                let mut list = env.create_array(names.len() as u32)?;
+                for (i, n) in names.iter().enumerate() {
+                    let o = Obj::new(env)?
+                        .set("filename", text(n.filename))?
+                        .set("longname", text(n.longname))?
+                        .set("attrs", attrs_to_js(env, &n.attrs)?)?
+                        .done();
+                    list.set(i as u32, o)?;
+                }
+                ev("name")?.arg(id)?.arg(list)?.done()
+            }
+        },
+        Event::Request { id, request } => request_to_js(env, id, request)?,
+    })
+}
+
+fn request_to_js<'env>(env: &'env Env, id: u32, r: Request<'_>) -> Result<Array<'env>> {
+    let named = |kind: u8| {
+        JsEvent::new(env, Request::event_name(kind).unwrap_or("EXTENDED")).and_then(|e| e.arg(id))
+    };
+    use crate::sftp::req;
+    Ok(match r {
+        Request::Open {
+            path,
+            pflags,
+            attrs,
+        } => named(req::OPEN)?
+            .arg(text(path))?
+            .arg(pflags)?
+            .arg(attrs_to_js(env, &attrs)?)?
+            .done(),
+        Request::Handle { kind, handle } => named(kind)?.buffer(handle)?.done(),
+        Request::Read {
+            handle,
+            offset,
+            len,
+        } => named(req::READ)?
+            .buffer(handle)?
+            .arg(offset as f64)?
+            .arg(len)?
+            .done(),
+        Request::Write {
+            handle,
+            offset,
+            data,
+        } => named(req::WRITE)?
+            .buffer(handle)?
+            .arg(offset as f64)?
+            .buffer(data)?
+            .done(),
+        Request::Path { kind, path } => named(kind)?.arg(text(path))?.done(),
+        Request::PathAttrs { kind, path, attrs } => named(kind)?
+            .arg(text(path))?
+            .arg(attrs_to_js(env, &attrs)?)?
+            .done(),
+        Request::FSetStat { handle, attrs } => named(req::FSETSTAT)?
+            .buffer(handle)?
+            .arg(attrs_to_js(env, &attrs)?)?
+            .done(),
+        Request::TwoPaths {
+            kind,
+            first,
+            second,
+        } => named(kind)?.arg(text(first))?.arg(text(second))?.done(),
+        Request::Extended { name, data } => named(req::EXTENDED)?
+            .arg(latin1(name))?
+            .buffer(data)?
+            .done(),
+    })
+}
+
+#[napi]
+pub struct SftpSession {
+    session: Session,
+}
+
+#[napi]
+impl SftpSession {
+    /// `openssh`: the peer's ident says OpenSSH (or dropbear).
+    #[napi(constructor)]
+    pub fn new(server: bool, openssh: bool) -> SftpSession {
+        SftpSession {
+            session: Session::new(server, openssh),
+        }
+    }
+
+    /// Server: the extensions VERSION advertises, as [name, data] pairs.
+    #[napi]
+    pub fn set_extensions(&mut self, pairs: Vec<Vec<String>>) {
+        let list = pairs
+            .into_iter()
+            .filter_map(|p| match p.as_slice() {
+                [name, data] => Some((name.clone(), data.clone().into_bytes())),
+                _ => None,
+            })
+            .collect();
+        self.session.set_extensions(list);
+    }
+
+    /// The client's INIT packet.
+    #[napi]
+    pub fn init(&self) -> Buffer {
+        encode::hello(false, VERSION, &[]).into()
+    }
+
+    #[napi]
+    pub fn feed<'env>(&mut self, env: &'env Env, chunk: &[u8]) -> Result<Array<'env>> {
+        let mut events = env.create_array(0)?;
+        let mut n = 0u32;
+        let mut failure: Option<Error> = None;
+        self.session.feed(chunk, &mut |e| {
+            if failure.is_some() {
+                return;
+            }
+            match event_to_js(env, e).and_then(|a| events.set(n, a)) {
+                Ok(()) => n += 1,
+                Err(err) => failure = Some(err),
+            }
+        });
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(events),
+        }
+    }
+
+    /// Packets the session answered by itself (VERSION, OP_UNSUPPORTED).
+    #[napi]
+    pub fn take_output(&mut self) -> Option<Buffer> {
+        let out = self.session.take_output();
+        (!out.is_empty()).then(|| out.into())
+    }
+
+    #[napi(getter)]
+    pub fn version(&self) -> Option<u32> {
+        self.session.version()
+    }
+
+    // Client requests.
+
+    #[napi]
+    pub fn open(&self, id: u32, path: String, pflags: u32, attrs: Option<SftpAttrs>) -> Buffer {
+        encode::open(id, path.as_bytes(), pflags, &attrs_from_js(attrs.as_ref())).into()
+    }
+
+    /// A request whose body is one string: a handle or a path.
+    #[napi]
+    pub fn one_string(&self, kind: u8, id: u32, s: &[u8]) -> Buffer {
+        encode::one_string(kind, id, s).into()
+    }
+
+    #[napi]
+    pub fn string_attrs(&self, kind: u8, id: u32, s: &[u8], attrs: Option<SftpAttrs>) -> Buffer {
+        encode::string_attrs(kind, id, s, &attrs_from_js(attrs.as_ref())).into()
+    }
+
+    #[napi]
+    pub fn two_strings(&self, kind: u8, id: u32, a: &[u8], b: &[u8]) -> Buffer {
+        encode::two_strings(kind, id, a, b).into()
+    }
+
+    #[napi]
+    pub fn read(&self, id: u32, handle: &[u8], offset: f64, len: u32) -> Buffer {
+        encode::read(id, handle, to_u64(offset), len).into()
+    }
+
+    #[napi]
+    pub fn write(&self, id: u32, handle: &[u8], offset: f64, data: &[u8]) -> Buffer {
+        encode::write(id, handle, to_u64(offset), data).into()
+    }
+
+    #[napi]
+    pub fn extended(&self, id: u32, name: String, data: &[u8]) -> Buffer {
+        encode::extended(id, name.as_bytes(), data).into()
+    }
+
+    // Server responses.
+
+    #[napi]
+    pub fn status(&self, id: u32, code: u32, message: String, lang: String) -> Buffer {
+        encode::status(id, code, message.as_bytes(), lang.as_bytes()).into()
+    }
+
+    #[napi]
+    pub fn handle(&self, id: u32, handle: &[u8]) -> Buffer {
+        encode::handle(id, handle).into()
+    }
+
+    #[napi]
+    pub fn data(&self, id: u32, data: &[u8]) -> Buffer {
+        encode::data(id, data).into()
+    }
+
+    #[napi]
+    pub fn name(&self, id: u32, names: Vec<SftpName>) -> Buffer {
+        let names: Vec<_> = names
+            .into_iter()
+            .map(|n| {
+                let attrs = n.attrs.as_ref().map(|a| attrs_from_js(Some(a)));
+                (n.filename.into_bytes(), n.longname.into_bytes(), attrs)
+            })
+            .collect();
+        encode::name(id, &names).into()
+    }
+
+    #[napi]
+    pub fn attrs(&self, id: u32, attrs: SftpAttrs) -> Buffer {
+        encode::attrs(id, &attrs_from_js(Some(&attrs))).into()
+    }
+
+    #[napi]
+    pub fn extended_reply(&self, id: u32, data: &[u8]) -> Buffer {
+        encode::extended_reply(id, data).into()
+    }
+}
+
+/// A statvfs@openssh.com reply as 0.4.10's object; null when malformed.
+#[napi]
+pub fn sftp_decode_statvfs<'env>(env: &'env Env, data: &[u8]) -> Result<Option<Object<'env>>> {
+    let Ok(v) = response::decode_statvfs(data) else {
+        return Ok(None);
+    };
+    let names = [
+        "f_bsize",
+        "f_frsize",
+        "f_blocks",
+        "f_bfree",
+        "f_bavail",
+        "f_files",
+        "f_ffree",
+        "f_favail",
+        "f_sid",
+        "f_flag",
+        "f_namemax",
+    ];
+    let mut o = Obj::new(env)?;
+    for (name, value) in names.iter().zip(v) {
+        o = o.set(name, value as f64)?;
+    }
+    Ok(Some(o.done()))
+}
+
+/// A limits@openssh.com reply; null when malformed.
+#[napi]
+pub fn sftp_decode_limits<'env>(env: &'env Env, data: &[u8]) -> Result<Option<Object<'env>>> {
+    let Ok([packet, read, write, handles]) = response::decode_limits(data) else {
+        return Ok(None);
+    };
+    Ok(Some(
+        Obj::new(env)?
+            .set("maxPacketLength", packet as f64)?
+            .set("maxReadLength", read as f64)?
+            .set("maxWriteLength", write as f64)?
+            .set("maxOpenHandles", handles as f64)?
+            .done(),
+    ))
+}

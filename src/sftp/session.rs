@@ -1,0 +1,220 @@
+//! One end of an SFTP session: the version handshake, then requests
+//! (server) or responses (client) decoded as they arrive. Packets it
+//! answers itself (VERSION, OP_UNSUPPORTED for unknown request types) go to
+//! its output, which the stream pushes before emitting the events.
+
+use super::frame::{Frame, Framer};
+use super::request::Request;
+use super::response::Response;
+use super::{encode, req, res, status};
+use super::{CLIENT_MAX_PACKET, SERVER_MAX_PACKET, VERSION};
+use crate::wire::{Reader, WireResult};
+
+pub enum Event<'a> {
+    /// The peer's INIT (server) or VERSION (client) with its extensions.
+    Ready {
+        version: u32,
+        extensions: Extensions<'a>,
+    },
+    Request {
+        id: u32,
+        request: Request<'a>,
+    },
+    Response {
+        id: u32,
+        response: Response<'a>,
+    },
+    /// The session is over: 0.4.10's message.
+    Fatal(String),
+}
+
+pub struct Session {
+    server: bool,
+    /// The peer is OpenSSH (its SYMLINK argument order differs).
+    openssh: bool,
+    version: Option<u32>,
+    framer: Framer,
+    out: Vec<u8>,
+    dead: bool,
+    /// Server: the extensions its VERSION advertises.
+    extensions: Vec<(String, Vec<u8>)>,
+}
+
+impl Session {
+    pub fn new(server: bool, openssh: bool) -> Session {
+        Session {
+            server,
+            openssh,
+            version: None,
+            framer: Framer::default(),
+            out: Vec::new(),
+            dead: false,
+            extensions: Vec::new(),
+        }
+    }
+
+    /// Server: extensions to advertise (name, data) in VERSION.
+    pub fn set_extensions(&mut self, extensions: Vec<(String, Vec<u8>)>) {
+        self.extensions = extensions;
+    }
+
+    pub fn take_output(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.out)
+    }
+
+    pub fn version(&self) -> Option<u32> {
+        self.version
+    }
+
+    pub fn is_dead(&self) -> bool {
+        self.dead
+    }
+
+    pub fn feed(&mut self, data: &[u8], on_event: &mut dyn FnMut(Event<'_>)) {
+        if self.dead {
+            return;
+        }
+        self.framer.push(data);
+        let max = if self.server {
+            SERVER_MAX_PACKET
+        } else {
+            CLIENT_MAX_PACKET
+        };
+        // The type byte is not counted against the limit, as in 0.4.10.
+        while let Some(frame) = self.framer.next(max + 1) {
+            let outcome = match frame {
+                Frame::TooLong(len) => Err(format!(
+                    "Packet length ({}) exceeds max length ({max})",
+                    len - 1
+                )),
+                Frame::Packet(kind, body) => {
+                    let (server, openssh) = (self.server, self.openssh);
+                    let state = Handshake {
+                        version: &mut self.version,
+                        out: &mut self.out,
+                        extensions: &self.extensions,
+                    };
+                    if server {
+                        on_request(state, kind, body, openssh, on_event)
+                    } else {
+                        on_response(state, kind, body, on_event)
+                    }
+                }
+            };
+            if let Err(message) = outcome {
+                self.dead = true;
+                self.framer.clear();
+                on_event(Event::Fatal(message));
+                return;
+            }
+        }
+    }
+}
+
+/// The parts of the session a packet handler changes.
+struct Handshake<'s> {
+    version: &'s mut Option<u32>,
+    out: &'s mut Vec<u8>,
+    extensions: &'s [(String, Vec<u8>)],
+}
+
+const MALFORMED: &str = "Malformed packet";
+
+fn malformed<T>(r: WireResult<T>) -> Result<T, String> {
+    r.map_err(|_| MALFORMED.to_owned())
+}
+
+/// Extension (name, data) pairs as sent in INIT or VERSION.
+type Extensions<'a> = Vec<(&'a [u8], &'a [u8])>;
+
+/// INIT / VERSION body: version, then (name, data) pairs to the end.
+fn hello(body: &[u8]) -> Result<(u32, Extensions<'_>), String> {
+    let mut r = Reader::new(body);
+    let version = malformed(r.u32())?;
+    let mut extensions = Vec::new();
+    while !r.is_empty() {
+        extensions.push((malformed(r.string())?, malformed(r.string())?));
+    }
+    Ok((version, extensions))
+}
+
+fn on_request(
+    s: Handshake<'_>,
+    kind: u8,
+    body: &[u8],
+    openssh: bool,
+    on_event: &mut dyn FnMut(Event<'_>),
+) -> Result<(), String> {
+    if s.version.is_none() {
+        if kind != req::INIT {
+            return Err("Unexpected packet before init".to_owned());
+        }
+        let (version, extensions) = hello(body)?;
+        if version < VERSION {
+            return Err(format!("Incompatible SFTP version: {version}"));
+        }
+        *s.version = Some(VERSION);
+        let ours: Vec<(&str, &[u8])> = s
+            .extensions
+            .iter()
+            .map(|(n, d)| (n.as_str(), d.as_slice()))
+            .collect();
+        s.out.extend(encode::hello(true, VERSION, &ours));
+        on_event(Event::Ready {
+            version,
+            extensions,
+        });
+        return Ok(());
+    }
+    if kind == req::INIT {
+        // A second INIT has no id to answer: ignore it, as 0.4.10 did.
+        return Ok(());
+    }
+    let mut r = Reader::new(body);
+    let id = malformed(r.u32())?;
+    if Request::event_name(kind).is_none() {
+        s.out
+            .extend(encode::status(id, status::OP_UNSUPPORTED, b"", b""));
+        return Ok(());
+    }
+    let request = malformed(Request::decode(kind, &mut r, openssh))?;
+    on_event(Event::Request { id, request });
+    Ok(())
+}
+
+fn on_response(
+    s: Handshake<'_>,
+    kind: u8,
+    body: &[u8],
+    on_event: &mut dyn FnMut(Event<'_>),
+) -> Result<(), String> {
+    if s.version.is_none() {
+        if kind != res::VERSION {
+            return Err("Unexpected packet before version".to_owned());
+        }
+        let (version, extensions) = hello(body)?;
+        if version < VERSION {
+            return Err(format!("Incompatible SFTP version: {version}"));
+        }
+        *s.version = Some(version);
+        on_event(Event::Ready {
+            version,
+            extensions,
+        });
+        return Ok(());
+    }
+    if kind == res::VERSION {
+        return Ok(());
+    }
+    let mut r = Reader::new(body);
+    let id = malformed(r.u32())?;
+    match Response::decode(kind, &mut r) {
+        // Not a response type: skip it, as 0.4.10 did.
+        None => Ok(()),
+        Some(decoded) => {
+            let response = malformed(decoded)?;
+            on_event(Event::Response { id, response });
+            Ok(())
+        }
+    }
+}
