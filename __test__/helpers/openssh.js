@@ -131,10 +131,19 @@ async function startSshd(opts = {}) {
  * Runs OpenSSH's `ssh` against 127.0.0.1:port with no config of the user's,
  * no known_hosts and verbose logging. Resolves to { code, stdout, stderr }.
  */
-function runSsh(port, args, { input, identity, password, timeoutMs = 30000 } = {}) {
+function runSsh(port, args, opts) {
+  return runClient('ssh', '-p', port, args, opts);
+}
+
+/** OpenSSH's `sftp` the same way (it names the port -P); `args` ends with the destination. */
+function runSftp(port, args, opts) {
+  return runClient('sftp', '-P', port, args, opts);
+}
+
+function runClient(cmd, portFlag, port, args, { input, identity, password, timeoutMs = 30000 } = {}) {
   const base = [
     '-F', '/dev/null',
-    '-p', String(port),
+    portFlag, String(port),
     '-o', 'StrictHostKeyChecking=no',
     '-o', 'UserKnownHostsFile=/dev/null',
     '-o', 'BatchMode=' + (password ? 'no' : 'yes'),
@@ -142,7 +151,6 @@ function runSsh(port, args, { input, identity, password, timeoutMs = 30000 } = {
     '-vvv',
   ];
   if (identity) base.push('-o', 'IdentitiesOnly=yes', '-i', identity);
-  let cmd = 'ssh';
   let argv = [...base, ...args];
   if (password) {
     argv = ['-e', cmd, ...argv];
@@ -165,4 +173,4 @@ function runSsh(port, args, { input, identity, password, timeoutMs = 30000 } = {
   });
 }
 
-module.exports = { missing, keygen, startSshd, runSsh, freePort, tmpDir };
+module.exports = { missing, keygen, startSshd, runSsh, runSftp, freePort, tmpDir, SSHD };
