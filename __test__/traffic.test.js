@@ -101,3 +101,76 @@ test('rekeys every MiB from either side while data flows both ways', async () =>
   // but many must have, from both sides.
   assert(newkeys >= 8, `only ${newkeys} rekeys completed`);
 });
+
+/** A client/server pair joined by a real TCP connection on 127.0.0.1. */
+async function overTcp(algorithms) {
+  const net = require('node:net');
+  const { SSH2Stream } = require('..');
+  const { hostKey } = require('./helpers/pair');
+  const listener = net.createServer();
+  await new Promise((r) => listener.listen(0, '127.0.0.1', r));
+  const accepted = new Promise((r) => listener.once('connection', r));
+  const clientSock = net.connect(listener.address().port, '127.0.0.1');
+  const serverSock = await accepted;
+  listener.close();
+  const server = new SSH2Stream({ server: true, hostKeys: { 'ssh-ed25519': hostKey('ssh-ed25519') }, algorithms });
+  const client = new SSH2Stream({ algorithms });
+  client.pipe(clientSock).pipe(client);
+  server.pipe(serverSock).pipe(server);
+  await Promise.all([client, server].map((s) => new Promise((resolve, reject) => s.once('ready', resolve).once('error', reject))));
+  return { client, server, clientSock, serverSock };
+}
+
+test("a writer that waits for its socket's 'drain' (as ssh2@0.8 does) never stalls at a rekey", async () => {
+  const { client, server, clientSock, serverSock } = await overTcp({ cipher: ['aes128-gcm@openssh.com'] });
+  const errors = [];
+  client.on('error', (e) => errors.push(e));
+  server.on('error', (e) => errors.push(e));
+  const got = sink(server, 0);
+  // The server starts a key exchange every 256 KiB it receives, so the
+  // client is often mid-exchange when it writes.
+  let mark = 0;
+  server.on('CHANNEL_DATA:0', () => {
+    if (got.bytes >= mark + 256 * 1024) {
+      mark = got.bytes;
+      try {
+        server.rekey();
+      } catch (e) {
+        // One still running (the message 0.4.10 throws): the next mark.
+        if (e.message !== 'A re-key is already in progress') throw e;
+      }
+    }
+  });
+  const newkeysAt = [];
+  client.on('NEWKEYS', () => newkeysAt.push(got.bytes));
+  const total = 16 * MiB;
+  const block = crypto.randomBytes(CHUNK);
+  const hash = crypto.createHash('sha256');
+  let sent = 0;
+  const pump = () => {
+    while (sent < total) {
+      const chunk = Buffer.from(block);
+      chunk.writeUInt32BE(sent, 0);
+      hash.update(chunk);
+      sent += chunk.length;
+      // ssh2@0.8's Channel: after a false, it waits for the socket's
+      // 'drain' and nothing else.
+      if (!client.channelData(0, chunk)) return clientSock.once('drain', pump);
+      // An app's writes come as its source yields them, a few per turn,
+      // so key exchanges begin between them.
+      if (sent % (4 * CHUNK) === 0) return setImmediate(pump);
+    }
+  };
+  pump();
+  try {
+    await until(() => got.bytes >= total || errors.length, `the data (${got.bytes} of ${total} bytes arrived)`, 30000);
+    assert.deepStrictEqual(errors, []);
+    assert.strictEqual(got.hash.digest('hex'), hash.digest('hex'));
+    // Writes made during an exchange are queued and accepted, so the writer
+    // can finish before later exchanges do; but one ran mid-stream.
+    assert(newkeysAt.some((at) => at > 0 && at < total), `rekeys completed at ${newkeysAt}`);
+  } finally {
+    clientSock.destroy();
+    serverSock.destroy();
+  }
+});

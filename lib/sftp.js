@@ -34,6 +34,7 @@ class SFTPStream extends Transform {
     this.server = !!cfg.server;
     this._isOpenSSH = !!(remoteIdentRaw && RE_OPENSSH.test(remoteIdentRaw));
     this._needContinue = false;
+    this._failed = false;
     this._native = new SftpSession(this.server, this._isOpenSSH);
     this._state = {
       version: undefined,
@@ -94,26 +95,39 @@ class SFTPStream extends Transform {
   }
 
   _transform(chunk, _encoding, callback) {
+    // After a protocol error the session is over; what still arrives is dropped.
+    if (this._failed) return callback();
     let events;
     try {
       events = this._native.feed(chunk);
     } catch (err) {
-      this._cleanup(false);
-      return callback(err);
+      return this._fail(err, callback);
     }
     const answered = this._native.takeOutput();
     if (answered) this.push(answered);
     for (const ev of events) {
       if (ev[0] === 'error') {
         this.debug(`DEBUG[SFTP]: Parser: ${ev[1]}`);
-        this._cleanup(false);
-        return callback(new Error(ev[1]));
+        return this._fail(new Error(ev[1]), callback);
       }
       if (ev[0] === 'ready') this._onReady(ev[1], ev[2]);
       else if (this.server) this._onRequest(ev);
       else this._onResponse(ev);
     }
     callback();
+  }
+
+  /**
+   * A protocol error: 'error', then 'end'. 0.4.10 passed the error to the
+   * transform callback, which on the Node of its day emitted 'error' and let
+   * the stream end; on today's Node that destroys the stream and 'end' never
+   * comes, so ssh2 and users waiting for 'end' would hang.
+   */
+  _fail(err, callback) {
+    this._failed = true;
+    this._cleanup(false);
+    callback();
+    process.nextTick(() => this.emit('error', err));
   }
 
   _onReady(version, extensions) {

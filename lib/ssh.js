@@ -159,17 +159,37 @@ class SSH2Stream extends Duplex {
 
   /** Pushes ciphertext; the return value is what a write method returns. */
   _pushOut(buf) {
+    let ok;
     if (!buf) {
-      // Queued behind a key exchange: the flush after NEWKEYS pushes it and
-      // _read() answers with 'continue', so a false here is always answered.
-      this._needContinue = true;
-      return false;
+      // Queued behind a key exchange; the flush after NEWKEYS pushes it.
+      // 0.4.10 always said false here, and stalled ssh2@0.8 (see below).
+      // The queue is bounded by the peer's channel windows, which callers
+      // (ssh2 among them) respect.
+      const rs = this._readableState;
+      ok = rs.length < rs.highWaterMark;
+    } else {
+      if (this._ended) return false;
+      this.bytesSent += buf.length;
+      ok = this.push(buf);
     }
-    if (this._ended) return false;
-    this.bytesSent += buf.length;
-    const ok = this.push(buf);
-    if (!ok) this._needContinue = true;
-    return ok;
+    if (ok || this._flowsOnItsOwn()) return true;
+    this._needContinue = true;
+    return false;
+  }
+
+  /**
+   * Whether what we buffered will drain without anyone waiting for it: we
+   * are piped, and no destination is full. ssh2@0.8 answers a false by
+   * waiting for its socket's 'drain' and for nothing else; a socket that
+   * takes everything at once never emits one, so a false here would stall
+   * that channel for good. Piped to a full socket, a false is answered by
+   * its 'drain'; read directly, by our 'continue'.
+   */
+  _flowsOnItsOwn() {
+    const pipes = this._readableState.pipes;
+    if (!pipes || pipes.length === 0) return false;
+    for (const dest of pipes) if (dest.writableNeedDrain) return false;
+    return true;
   }
 
   _fatal(message, level, code) {

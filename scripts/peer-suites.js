@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// `npm run test:peers [-- <filter>]`: runs the test suites of
+// `npm run test:peers [-- <filter>] [--verbose]`: runs the test suites of
 // ssh2-streams@0.4.10 and ssh2@0.8.9, unmodified, against this package.
 //
 // Each suite is copied to a temporary folder. ssh2-streams' tests require
@@ -101,6 +101,8 @@ async function main(argv, options = {}) {
   const suites = options.suites || SUITES;
   const log = options.log || console.log;
   const filter = argv.find((a) => !a.startsWith('--'));
+  // --verbose: the output of every failing file, not only must-pass ones.
+  const verbose = argv.includes('--verbose');
   const timeoutMs = options.timeoutMs || Number(process.env.PEER_TIMEOUT_MS || 60000);
   const { mustPass, pending } = readList(options.list || LIST);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ssh2sn-peers-'));
@@ -123,7 +125,7 @@ async function main(argv, options = {}) {
         if (r.status !== 'pass' && !must) line += ` - not yet expected to pass: ${pending[id] || 'no reason listed'}`;
         if (r.status === 'pass' && !must) line += ' - passes but is not on the must-pass list: add it';
         log(line);
-        if (r.status !== 'pass' && must) log(firstLines(r.output, 12) || `      (${r.status}, no output)`);
+        if (r.status !== 'pass' && (must || verbose)) log(firstLines(r.output, verbose ? 60 : 12) || `      (${r.status}, no output)`);
       }
     }
   } finally {

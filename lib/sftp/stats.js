@@ -154,4 +154,5 @@ module.exports = {
   flagsToString,
   attrsToNative,
   toUnixTimestamp,
+  modeNum,
 };

@@ -6,8 +6,9 @@
 pub enum Frame<'a> {
     /// A whole packet: its type and the bytes after the type.
     Packet(u8, &'a [u8]),
-    /// A packet longer than allowed (its declared length, type included).
-    TooLong(usize),
+    /// A packet longer than allowed: its declared length (type included)
+    /// and its type, which decides the error before the handshake.
+    TooLong(usize, u8),
 }
 
 #[derive(Default)]
@@ -25,9 +26,10 @@ impl Framer {
         self.buf.extend_from_slice(data);
     }
 
-    /// The next frame, if a whole one is buffered. A zero length counts as
-    /// too short to hold a type and is reported as `TooLong(0)`'s sibling:
-    /// a malformed frame is a `Packet` with type 0 and no body.
+    /// The next frame, if a whole one is buffered (or, for one too long,
+    /// its length and type). A zero-length frame, too short to hold a type,
+    /// comes back as a `Packet` of type 0 with no body, which no handler
+    /// accepts.
     pub fn next(&mut self, max: usize) -> Option<Frame<'_>> {
         let avail = &self.buf[self.pos..];
         if avail.len() < 4 {
@@ -36,7 +38,8 @@ impl Framer {
         }
         let len = u32::from_be_bytes([avail[0], avail[1], avail[2], avail[3]]) as usize;
         if len > max {
-            return Some(Frame::TooLong(len));
+            // Waits for the type byte: one byte, never the packet.
+            return avail.get(4).map(|&kind| Frame::TooLong(len, kind));
         }
         if avail.len() < 4 + len {
             self.compact();

@@ -83,7 +83,14 @@ impl Session {
         // The type byte is not counted against the limit, as in 0.4.10.
         while let Some(frame) = self.framer.next(max + 1) {
             let outcome = match frame {
-                Frame::TooLong(len) => Err(format!(
+                // Before the handshake a wrong type is the error to report,
+                // whatever the length (0.4.10 checked the type first).
+                Frame::TooLong(_, kind)
+                    if self.version.is_none() && kind != hello_type(self.server) =>
+                {
+                    Err(before_hello(self.server))
+                }
+                Frame::TooLong(len, _) => Err(format!(
                     "Packet length ({}) exceeds max length ({max})",
                     len - 1
                 )),
@@ -109,6 +116,20 @@ impl Session {
             }
         }
     }
+}
+
+/// The packet that must come first: INIT to a server, VERSION to a client.
+fn hello_type(server: bool) -> u8 {
+    if server {
+        req::INIT
+    } else {
+        res::VERSION
+    }
+}
+
+fn before_hello(server: bool) -> String {
+    let what = if server { "init" } else { "version" };
+    format!("Unexpected packet before {what}")
 }
 
 /// The parts of the session a packet handler changes.
@@ -147,7 +168,7 @@ fn on_request(
 ) -> Result<(), String> {
     if s.version.is_none() {
         if kind != req::INIT {
-            return Err("Unexpected packet before init".to_owned());
+            return Err(before_hello(true));
         }
         let (version, extensions) = hello(body)?;
         if version < VERSION {
@@ -190,7 +211,7 @@ fn on_response(
 ) -> Result<(), String> {
     if s.version.is_none() {
         if kind != res::VERSION {
-            return Err("Unexpected packet before version".to_owned());
+            return Err(before_hello(false));
         }
         let (version, extensions) = hello(body)?;
         if version < VERSION {

@@ -167,6 +167,18 @@ fn protocol_errors_end_the_session_with_0_4_10_messages() {
         vec![Seen::Fatal("Unexpected packet before version".into())]
     );
 
+    // Before the handshake, a wrong type outranks an oversized length; the
+    // length alone waits for the type byte.
+    for server in [true, false] {
+        let mut s = Session::new(server, false);
+        assert_eq!(feed(&mut s, &[1, 2, 3, 4]), vec![]);
+        let what = if server { "init" } else { "version" };
+        assert_eq!(
+            feed(&mut s, &[5, 6, 7]),
+            vec![Seen::Fatal(format!("Unexpected packet before {what}"))]
+        );
+    }
+
     let mut s = Session::new(true, false);
     assert_eq!(
         feed(&mut s, &encode::hello(false, 2, &[])),

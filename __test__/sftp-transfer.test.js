@@ -1,0 +1,195 @@
+'use strict';
+// The SFTP client's file-level API: fastGet/fastPut, readFile/writeFile/
+// appendFile/exists, createReadStream/createWriteStream. Each test runs
+// against two servers: our own SFTPStream serving a folder in-process, and
+// OpenSSH's sftp-server (when installed) over its stdin and stdout.
+
+const test = require('node:test');
+const assert = require('node:assert');
+const crypto = require('crypto');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { Readable } = require('stream');
+const { spawn } = require('child_process');
+const { pipeline } = require('stream/promises');
+const { SFTPStream } = require('..');
+const { serve } = require('../scripts/demo/fs-sftp-server');
+const { SSHD } = require('./helpers/openssh');
+
+const { STATUS_CODE } = SFTPStream;
+const SFTP_SERVER = SSHD && path.join(path.dirname(SSHD), '..', 'lib', 'openssh', 'sftp-server');
+const sha = (b) => crypto.createHash('sha256').update(b).digest('hex');
+const MiB = 1024 * 1024;
+
+/**
+ * Each backend: `start(t)` resolves to { sftp, dir, remote(name) } where
+ * `dir` is the local folder the server serves and `remote(name)` the path
+ * the client names a file in it by.
+ */
+const BACKENDS = {
+  'our SFTPStream server': {
+    skip: false,
+    async start(t) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssh2sn-xfer-'));
+      const server = new SFTPStream({ server: true });
+      const sftp = new SFTPStream();
+      serve(server, dir);
+      sftp.pipe(server).pipe(sftp);
+      t.after(() => {
+        sftp.end();
+        fs.rmSync(dir, { recursive: true, force: true });
+      });
+      await new Promise((resolve, reject) => sftp.once('ready', resolve).once('error', reject));
+      return { sftp, dir, remote: (name) => `/${name}` };
+    },
+  },
+  "OpenSSH's sftp-server": {
+    skip: !(SFTP_SERVER && fs.existsSync(SFTP_SERVER)) && 'OpenSSH sftp-server not installed (Debian: openssh-server)',
+    async start(t) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssh2sn-xfer-'));
+      const proc = spawn(SFTP_SERVER, ['-e'], { stdio: ['pipe', 'pipe', 'ignore'] });
+      const sftp = new SFTPStream('SSH-2.0-OpenSSH_9.2p1');
+      sftp.pipe(proc.stdin);
+      proc.stdout.pipe(sftp);
+      t.after(() => {
+        sftp.end();
+        proc.kill();
+        fs.rmSync(dir, { recursive: true, force: true });
+      });
+      await new Promise((resolve, reject) => sftp.once('ready', resolve).once('error', reject));
+      return { sftp, dir, remote: (name) => path.join(dir, name) };
+    },
+  },
+};
+
+/** Calls a callback-style method; resolves to its results after the error. */
+function call(obj, method, ...args) {
+  return new Promise((resolve, reject) => {
+    obj[method](...args, (err, ...rest) => (err ? reject(err) : resolve(rest.length > 1 ? rest : rest[0])));
+  });
+}
+
+for (const [name, backend] of Object.entries(BACKENDS)) {
+  test(`fastPut and fastGet (${name})`, { skip: backend.skip }, async (t) => {
+    const { sftp, dir, remote } = await backend.start(t);
+    const local = fs.mkdtempSync(path.join(os.tmpdir(), 'ssh2sn-xfer-local-'));
+    t.after(() => fs.rmSync(local, { recursive: true, force: true }));
+
+    // An odd size, so the last chunk is short.
+    const data = crypto.randomBytes(16 * MiB + 12345);
+    fs.writeFileSync(path.join(local, 'src.bin'), data);
+    const steps = [];
+    await call(sftp, 'fastPut', path.join(local, 'src.bin'), remote('up.bin'), {
+      mode: '0600',
+      step: (total, nb, size) => steps.push([total, nb, size]),
+    });
+    assert.strictEqual(sha(fs.readFileSync(path.join(dir, 'up.bin'))), sha(data));
+    assert.strictEqual(fs.statSync(path.join(dir, 'up.bin')).mode & 0o777, 0o600, 'the mode option');
+    assert.deepStrictEqual(steps[steps.length - 1].slice(0, 1).concat(steps[0][2]), [data.length, data.length]);
+    assert.ok(steps.every(([total], i) => i === 0 || total > steps[i - 1][0]), 'step totals grow');
+
+    await call(sftp, 'fastGet', remote('up.bin'), path.join(local, 'down.bin'));
+    assert.strictEqual(sha(fs.readFileSync(path.join(local, 'down.bin'))), sha(data));
+
+    // Small chunks, few in flight: the same bytes.
+    await call(sftp, 'fastGet', remote('up.bin'), path.join(local, 'down2.bin'), { chunkSize: 10000, concurrency: 3 });
+    assert.strictEqual(sha(fs.readFileSync(path.join(local, 'down2.bin'))), sha(data));
+
+    // An empty file copies as an empty file.
+    fs.writeFileSync(path.join(dir, 'empty'), '');
+    fs.writeFileSync(path.join(local, 'empty'), 'not empty yet');
+    await call(sftp, 'fastGet', remote('empty'), path.join(local, 'empty'));
+    assert.strictEqual(fs.statSync(path.join(local, 'empty')).size, 0);
+
+    await assert.rejects(call(sftp, 'fastGet', remote('missing'), path.join(local, 'x')), (e) => e.code === STATUS_CODE.NO_SUCH_FILE);
+    await assert.rejects(call(sftp, 'fastPut', path.join(local, 'missing'), remote('x')), (e) => e.code === 'ENOENT');
+
+    // A stated size beyond the real one: an error, where 0.4.10 looped forever.
+    fs.writeFileSync(path.join(dir, 'short'), 'abc');
+    await assert.rejects(call(sftp, 'fastGet', remote('short'), path.join(local, 'short'), { fileSize: 100 }), /Source ended at byte 3 of the 100 expected/);
+  });
+
+  test(`readFile, writeFile, appendFile, exists (${name})`, { skip: backend.skip }, async (t) => {
+    const { sftp, dir, remote } = await backend.start(t);
+    await call(sftp, 'writeFile', remote('a.txt'), 'h\u00e9llo');
+    await call(sftp, 'appendFile', remote('a.txt'), Buffer.from(' world'));
+    assert.strictEqual(fs.readFileSync(path.join(dir, 'a.txt'), 'utf8'), 'h\u00e9llo world');
+    assert.strictEqual(await call(sftp, 'readFile', remote('a.txt'), 'utf8'), 'h\u00e9llo world');
+    const buf = await call(sftp, 'readFile', remote('a.txt'));
+    assert.ok(Buffer.isBuffer(buf) && buf.equals(Buffer.from('h\u00e9llo world')));
+    // The options object's encoding and mode.
+    await call(sftp, 'writeFile', remote('b.txt'), '68656c6c6f', { encoding: 'hex', mode: 0o640 });
+    assert.strictEqual(fs.readFileSync(path.join(dir, 'b.txt'), 'utf8'), 'hello');
+    assert.strictEqual(fs.statSync(path.join(dir, 'b.txt')).mode & 0o777, 0o640);
+    // Bigger than one packet both ways.
+    const big = crypto.randomBytes(3 * MiB + 7);
+    await call(sftp, 'writeFile', remote('big'), big);
+    assert.strictEqual(sha(await call(sftp, 'readFile', remote('big'))), sha(big));
+
+    assert.strictEqual(await new Promise((r) => sftp.exists(remote('a.txt'), r)), true);
+    assert.strictEqual(await new Promise((r) => sftp.exists(remote('nope'), r)), false);
+    await assert.rejects(call(sftp, 'readFile', remote('nope')), (e) => e.code === STATUS_CODE.NO_SUCH_FILE);
+    assert.throws(() => sftp.readFile(remote('a.txt'), { encoding: 'klingon' }, () => {}), /Unknown encoding: klingon/);
+  });
+
+  test(`createReadStream and createWriteStream (${name})`, { skip: backend.skip }, async (t) => {
+    const { sftp, dir, remote } = await backend.start(t);
+    const data = crypto.randomBytes(5 * MiB + 3);
+    const ws = sftp.createWriteStream(remote('w.bin'), { mode: 0o600 });
+    const events = [];
+    ws.on('open', (h) => events.push(['open', Buffer.isBuffer(h)])).on('ready', () => events.push(['ready']));
+    const wsClosed = new Promise((r) => ws.on('close', r));
+    await pipeline(Readable.from(chunks(data, 100000)), ws);
+    await wsClosed;
+    assert.deepStrictEqual(events, [['open', true], ['ready']]);
+    assert.strictEqual(ws.bytesWritten, data.length);
+    assert.strictEqual(sha(fs.readFileSync(path.join(dir, 'w.bin'))), sha(data));
+    assert.strictEqual(fs.statSync(path.join(dir, 'w.bin')).mode & 0o777, 0o600);
+
+    // Appending starts at the current size, since SFTP v3 needs offsets.
+    const ap = sftp.createWriteStream(remote('w.bin'), { flags: 'a' });
+    await new Promise((resolve, reject) => ap.on('close', resolve).on('error', reject).end('tail'));
+    assert.strictEqual(fs.readFileSync(path.join(dir, 'w.bin')).subarray(-4).toString(), 'tail');
+
+    // All of it, then a slice with inclusive start and end.
+    const all = [];
+    const rs = sftp.createReadStream(remote('w.bin'));
+    for await (const c of rs) all.push(c);
+    assert.strictEqual(sha(Buffer.concat(all)), sha(Buffer.concat([data, Buffer.from('tail')])));
+    assert.strictEqual(rs.bytesRead, data.length + 4);
+    const slice = [];
+    for await (const c of sftp.createReadStream(remote('w.bin'), { start: 1000, end: 1999 })) slice.push(c);
+    assert.ok(Buffer.concat(slice).equals(data.subarray(1000, 2000)));
+
+    // Errors: a missing file, and options out of range.
+    const missing = sftp.createReadStream(remote('missing'));
+    const err = await new Promise((r) => missing.on('error', r));
+    assert.strictEqual(err.code, STATUS_CODE.NO_SUCH_FILE);
+    assert.throws(() => sftp.createReadStream(remote('w.bin'), { start: -1 }), {
+      name: 'RangeError',
+      message: 'The value of "start" is out of range. It must be >= 0 and <= 2 ** 53 - 1. Received -1',
+    });
+    assert.throws(() => sftp.createReadStream(remote('w.bin'), { start: 5, end: 2 }), {
+      name: 'RangeError',
+      message: 'The value of "start" is out of range. It must be <= "end" (here: 2). Received 5',
+    });
+    assert.throws(() => sftp.createWriteStream(remote('w.bin'), { start: 'x' }), {
+      name: 'TypeError',
+      message: 'The "start" argument must be of type number. Received type string',
+    });
+    assert.throws(() => sftp.createReadStream(remote('w.bin'), 42), /"options" argument must be a string or an object/);
+  });
+}
+
+test("readFile of a file whose size reads as 0 but is not empty (/proc, through OpenSSH's sftp-server)", { skip: BACKENDS["OpenSSH's sftp-server"].skip }, async (t) => {
+  const { sftp } = await BACKENDS["OpenSSH's sftp-server"].start(t);
+  const st = await call(sftp, 'stat', '/proc/self/status');
+  assert.strictEqual(st.size, 0);
+  const text = await call(sftp, 'readFile', '/proc/self/status', 'utf8');
+  assert.match(text, /^Name:\s+sftp-server/m);
+});
+
+function* chunks(buf, size) {
+  for (let i = 0; i < buf.length; i += size) yield buf.subarray(i, i + size);
+}
