@@ -59,19 +59,79 @@ async function until(cond, what, ms = 60000) {
   }
 }
 
+// ssh2@0.8's channel flow control: a 2 MiB window, 32 KiB packets, and a
+// WINDOW_ADJUST back to the full window once less than half is left.
+const WINDOW = 2 * MiB;
+const PACKET = 32 * 1024;
+
+/**
+ * One direction of a channel, as ssh2 runs it: `from` sends to the peer's
+ * channel `to` within the window the peer grants; `at` (the receiving
+ * stream) counts, hashes and adjusts the window for channel `back` (the
+ * sender's id, where its CHANNEL_WINDOW_ADJUST events arrive).
+ */
+function windowedFlow(from, at, to, back, total) {
+  const sentHash = crypto.createHash('sha256');
+  const got = { bytes: 0, hash: crypto.createHash('sha256') };
+  let localWindow = WINDOW;
+  at.on(`CHANNEL_DATA:${to}`, (data) => {
+    got.bytes += data.length;
+    got.hash.update(data);
+    localWindow -= data.length;
+    if (localWindow < 0) throw new Error(`peer overran the window by ${-localWindow} bytes`);
+    if (localWindow < WINDOW / 2) {
+      at.channelWindowAdjust(back, WINDOW - localWindow);
+      localWindow = WINDOW;
+    }
+  });
+  const block = crypto.randomBytes(PACKET);
+  let remoteWindow = WINDOW;
+  let sent = 0;
+  let waitingForWindow = false;
+  const done = new Promise((resolve) => {
+    const pump = () => {
+      waitingForWindow = false;
+      while (sent < total) {
+        if (remoteWindow === 0) {
+          waitingForWindow = true;
+          return;
+        }
+        const len = Math.min(PACKET, remoteWindow, total - sent);
+        const chunk = Buffer.from(block.subarray(0, len));
+        chunk.writeUInt32BE(sent >>> 0, 0);
+        sentHash.update(chunk);
+        sent += len;
+        remoteWindow -= len;
+        if (!from.channelData(to, chunk)) return from.once('continue', pump);
+      }
+      resolve(sentHash.digest('hex'));
+    };
+    from.on(`CHANNEL_WINDOW_ADJUST:${back}`, (amount) => {
+      remoteWindow += amount;
+      if (waitingForWindow) pump();
+    });
+    pump();
+  });
+  return { done, got };
+}
+
 for (const cipher of ['chacha20-poly1305@openssh.com', 'aes128-gcm@openssh.com', 'aes256-gcm@openssh.com']) {
-  test(`64 MiB of channel data through a synchronous pipe with ${cipher}`, async () => {
+  test(`64 MiB each way through a synchronous pipe with ${cipher}, windows adjusted as ssh2 does`, async () => {
     const { client, server } = await handshake({ cipher: [cipher] });
     const errors = [];
     client.on('error', (e) => errors.push(e));
     server.on('error', (e) => errors.push(e));
-    const got = sink(server, 0);
     const total = 64 * MiB;
-    const sentHash = await source(client, 0, total);
-    await until(() => got.bytes >= total || errors.length, 'the data');
+    // The client's channel is 7 on its side, 11 on the server's.
+    const up = windowedFlow(client, server, 11, 7, total);
+    const down = windowedFlow(server, client, 7, 11, total);
+    const [upHash, downHash] = await Promise.all([up.done, down.done]);
+    await until(() => (up.got.bytes >= total && down.got.bytes >= total) || errors.length, 'the data');
     assert.deepStrictEqual(errors, []);
-    assert.strictEqual(got.bytes, total);
-    assert.strictEqual(got.hash.digest('hex'), sentHash);
+    assert.strictEqual(up.got.bytes, total);
+    assert.strictEqual(down.got.bytes, total);
+    assert.strictEqual(up.got.hash.digest('hex'), upHash);
+    assert.strictEqual(down.got.hash.digest('hex'), downHash);
   });
 }
 

@@ -13,7 +13,7 @@
 //                      queued behind a key exchange (flushed by a later feed)
 
 const { Duplex } = require('stream');
-const { BUGGY_IMPLS, DISCONNECT_REASON } = require('./constants');
+const { BUGGY_IMPLS, CHANNEL_OPEN_FAILURE, DISCONNECT_REASON } = require('./constants');
 
 const native = require('./binding');
 const { normalize } = require('./ssh/config');
@@ -101,12 +101,20 @@ class SSH2Stream extends Duplex {
       } else if (ev.length === 1) {
         this.emit(name);
       } else if (ev.length === 2) {
-        this.emit(name, ev[1]);
-      } else {
-        this.emit(...ev);
+        if (!this.emit(name, ev[1]) && name === 'CHANNEL_OPEN') this._refuseOpen(ev[1]);
+      } else if (!this.emit(...ev) && name === 'GLOBAL_REQUEST' && ev[2]) {
+        // Nobody to answer it, and the peer waits for an answer.
+        this.requestFailure();
       }
     }
     this._flush();
+  }
+
+  /** A channel open nobody listens for: refused, so the peer does not wait. */
+  _refuseOpen(info) {
+    if (info && typeof info.sender === 'number') {
+      this.channelOpenFail(info.sender, CHANNEL_OPEN_FAILURE.ADMINISTRATIVELY_PROHIBITED, 'No handler for this channel type', '');
+    }
   }
 
   _internal(ev) {

@@ -160,6 +160,7 @@ impl SshSession {
                         .arg(message.as_str())?
                         .arg(lang.as_str())?
                         .done(),
+                    Event::Payload(p) if session.ignores(p) => return Ok(None),
                     Event::Payload(p) => match session.decode(p) {
                         Ok(m) => {
                             let sid = session.session_id().unwrap_or_default().to_vec();
@@ -916,7 +917,7 @@ impl SshSession {
     #[napi]
     pub fn auth_success(&mut self) -> Result<Option<Buffer>> {
         self.session
-            .server_answer()
+            .server_success()
             .map_err(|e| js_err(e.to_string()))?;
         Ok(self.send(&[msg::USERAUTH_SUCCESS]))
     }

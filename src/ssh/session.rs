@@ -52,6 +52,8 @@ pub struct SessionState {
     pending: VecDeque<PendingAuth>,
     session_id: Option<Vec<u8>>,
     server_sig_algs: Option<Vec<String>>,
+    /// Server: USERAUTH_SUCCESS has been sent.
+    authenticated: bool,
     pub old_exit_bug: bool,
 }
 
@@ -162,6 +164,22 @@ impl SessionState {
         }
     }
 
+    /// Whether an incoming payload is dropped unseen: a server ignores
+    /// authentication requests once it has sent USERAUTH_SUCCESS (RFC 4252
+    /// section 5.1), so a client cannot restart auth on a live session.
+    pub fn ignores(&self, payload: &[u8]) -> bool {
+        self.server && self.authenticated && payload.first() == Some(&super::msg::USERAUTH_REQUEST)
+    }
+
+    /// Server: answers the oldest request with SUCCESS; requests the client
+    /// sent after it are answered by nothing.
+    pub fn server_success(&mut self) -> Result<(), AuthStateError> {
+        self.server_answer()?;
+        self.authenticated = true;
+        self.pending.clear();
+        Ok(())
+    }
+
     /// Server: answers the oldest request with SUCCESS or FAILURE.
     pub fn server_answer(&mut self) -> Result<(), AuthStateError> {
         self.pending
@@ -243,6 +261,24 @@ mod tests {
             AuthStateError::PublickeyNotInProgress.to_string(),
             "\"publickey\" auth not in progress"
         );
+    }
+
+    #[test]
+    fn a_server_ignores_auth_requests_after_success() {
+        let mut server = SessionState::new(true);
+        let req = Message::UserauthRequest(pk_query("ssh-ed25519", b"k")).to_payload();
+        assert!(!server.ignores(&req));
+        server.decode(&req).unwrap();
+        server.decode(&req).unwrap(); // pipelined behind the first
+        server.server_success().unwrap();
+        assert!(server.ignores(&req));
+        assert!(!server.ignores(&[super::super::msg::CHANNEL_DATA]));
+        assert_eq!(
+            server.server_answer(),
+            Err(AuthStateError::NoAuthInProgress)
+        );
+        // A client never ignores.
+        assert!(!SessionState::new(false).ignores(&req));
     }
 
     #[test]

@@ -40,6 +40,14 @@ pub mod msg {
 /// The user-auth message that starts zlib@openssh.com compression (RFC 4252).
 const USERAUTH_SUCCESS: u8 = 52;
 
+/// Whether the layers above define message number `kind` (RFC 4250 section
+/// 4.1: service request/accept, user auth 50-53 and 60-61, global requests
+/// 80-82, channels 90-100). Any other number gets SSH_MSG_UNIMPLEMENTED, as
+/// RFC 4253 section 11.4 requires and 0.4.10 did.
+fn upper_layer_knows(kind: u8) -> bool {
+    matches!(kind, 5 | 6 | 50..=53 | 60 | 61 | 80..=82 | 90..=100)
+}
+
 pub mod reason {
     pub const PROTOCOL_ERROR: u32 = 2;
     pub const KEY_EXCHANGE_FAILED: u32 = 3;
@@ -675,6 +683,14 @@ impl Transport {
                 // USERAUTH_SUCCESS.
                 if !self.cfg.server && kind == USERAUTH_SUCCESS {
                     self.start_delayed_compression();
+                }
+                if !upper_layer_knows(kind) {
+                    // The sequence number of this packet: open() has moved past it.
+                    let seq = self.opener.seq.wrapping_sub(1);
+                    let mut reply = vec![msg::UNIMPLEMENTED];
+                    reply.extend_from_slice(&seq.to_be_bytes());
+                    self.seal(&reply);
+                    return Ok(());
                 }
                 on_event(Event::Payload(payload));
             }

@@ -201,6 +201,36 @@ fn ext_info_carries_server_sig_algs_and_strict_kex_is_on() {
 }
 
 #[test]
+fn unknown_message_numbers_get_unimplemented_and_known_ones_pass_up() {
+    let (mut c, mut s) = connect(Preferences::defaults(), "ssh-ed25519");
+    for (kind, known) in [
+        (200u8, false),
+        (9, false),
+        (54, false),
+        (94, true),
+        (5, true),
+    ] {
+        assert!(c.t.send(&[kind, 0, 0, 0, 0]));
+        let packet = c.t.take_output();
+        s.feed(&packet);
+        let reply = s.t.take_output();
+        assert_eq!(
+            reply.is_empty(),
+            known,
+            "type {kind}: a reply only when unknown"
+        );
+        assert_eq!(
+            s.seen.payloads.last().map(|p| p[0]) == Some(kind),
+            known,
+            "type {kind}"
+        );
+        // The reply opens on the client and ends nothing.
+        c.feed(&reply);
+        assert!(c.seen.fatal.is_none() && s.seen.fatal.is_none());
+    }
+}
+
+#[test]
 fn an_ssh_rsa_only_server_list_offers_rsa_sha2_too() {
     let server_prefs = prefs_with(|p| p.host_key = vec!["ssh-rsa".into()]);
     let client_prefs = prefs_with(|p| p.host_key = vec!["rsa-sha2-512".into()]);
