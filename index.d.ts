@@ -305,17 +305,59 @@ export interface WriteStreamOptions {
 }
 
 export interface StatVFS {
-  bsize: number;
-  frsize: number;
-  blocks: number;
-  bfree: number;
-  bavail: number;
-  files: number;
-  ffree: number;
-  favail: number;
-  sid: number;
-  flag: number;
-  namemax: number;
+  f_bsize: number;
+  f_frsize: number;
+  f_blocks: number;
+  f_bfree: number;
+  f_bavail: number;
+  f_files: number;
+  f_ffree: number;
+  f_favail: number;
+  f_sid: number;
+  f_flag: number;
+  f_namemax: number;
+}
+
+/** limits@openssh.com, once the server answered it (client side). */
+export interface SFTPLimits {
+  maxPacketLength: number;
+  maxReadLength: number;
+  maxWriteLength: number;
+  maxOpenHandles: number;
+}
+
+/** What createReadStream gives: an fs.ReadStream over an SFTP handle. */
+export interface SFTPReadStream extends Readable {
+  path: string;
+  flags: string;
+  mode: number;
+  start: number | undefined;
+  end: number;
+  pos: number;
+  bytesRead: number;
+  handle: Buffer | null;
+  readonly pending: boolean;
+  close(callback?: (err?: Error | null) => void): void;
+  on(event: 'open', listener: (handle: Buffer) => void): this;
+  on(event: 'ready' | 'close' | 'end', listener: () => void): this;
+  on(event: string | symbol, listener: (...args: any[]) => void): this;
+}
+
+/** What createWriteStream gives: an fs.WriteStream over an SFTP handle. */
+export interface SFTPWriteStream extends Writable {
+  path: string;
+  flags: string;
+  mode: number;
+  start: number | undefined;
+  pos: number;
+  bytesWritten: number;
+  handle: Buffer | null;
+  readonly pending: boolean;
+  close(callback?: (err?: Error | null) => void): void;
+  destroySoon(): void;
+  on(event: 'open', listener: (handle: Buffer) => void): this;
+  on(event: 'ready' | 'close' | 'finish', listener: () => void): this;
+  on(event: string | symbol, listener: (...args: any[]) => void): this;
 }
 
 type Cb = (err?: Error | null) => void;
@@ -324,6 +366,8 @@ export interface SFTPStreamConfig {
   server?: boolean;
   highWaterMark?: number;
   debug?: (msg: string) => void;
+  /** Server: extensions to advertise in VERSION, { name: data }; their requests arrive as 'EXTENDED'. */
+  extensions?: { [name: string]: string };
 }
 
 export declare class SFTPStream extends Duplex {
@@ -358,8 +402,8 @@ export declare class SFTPStream extends Duplex {
   appendFile(path: string, data: Buffer | string, options: { encoding?: BufferEncoding; mode?: number; flag?: string } | string, callback?: Cb): void;
   appendFile(path: string, data: Buffer | string, callback?: Cb): void;
   exists(path: string, callback: (exists: boolean) => void): void;
-  createReadStream(path: string, options?: ReadStreamOptions): Readable;
-  createWriteStream(path: string, options?: WriteStreamOptions): Writable;
+  createReadStream(path: string, options?: ReadStreamOptions | string): SFTPReadStream;
+  createWriteStream(path: string, options?: WriteStreamOptions | string): SFTPWriteStream;
   open(filename: string, flags: string | number, attrs: Attributes | number | string, callback: (err: Error | null | undefined, handle: Buffer) => void): boolean;
   open(filename: string, flags: string | number, callback: (err: Error | null | undefined, handle: Buffer) => void): boolean;
   close(handle: Buffer, callback: Cb): boolean;
@@ -377,6 +421,8 @@ export declare class SFTPStream extends Duplex {
   fchmod(handle: Buffer, mode: number | string, callback: Cb): boolean;
   opendir(path: string, callback: (err: Error | null | undefined, handle: Buffer) => void): boolean;
   readdir(location: string | Buffer, callback: (err: Error | null | undefined, list: FileEntry[] | false) => void): boolean;
+  /** opts.full: keep '.' and '..'. */
+  readdir(location: string | Buffer, options: { full?: boolean }, callback: (err: Error | null | undefined, list: FileEntry[] | false) => void): boolean;
   unlink(path: string, callback: Cb): boolean;
   rename(srcPath: string, destPath: string, callback: Cb): boolean;
   mkdir(path: string, attributes: Attributes, callback: Cb): boolean;
@@ -396,8 +442,18 @@ export declare class SFTPStream extends Duplex {
   ext_openssh_fstatvfs(handle: Buffer, callback: (err: Error | null | undefined, fsInfo: StatVFS) => void): boolean;
   ext_openssh_hardlink(targetPath: string, linkPath: string, callback: Cb): boolean;
   ext_openssh_fsync(handle: Buffer, callback: Cb): boolean;
+  /** lsetstat@openssh.com: setstat that does not follow a final symlink. */
+  ext_openssh_lsetstat(path: string, attributes: Attributes, callback: Cb): boolean;
+  /** expand-path@openssh.com: realpath that also expands `~`. */
+  ext_openssh_expandPath(path: string, callback: (err: Error | null | undefined, absPath: string) => void): boolean;
+  /** copy-data: a server-side copy of `length` bytes (0: to EOF) between two open handles. */
+  ext_copy_data(srcHandle: Buffer, srcOffset: number, length: number, dstHandle: Buffer, dstOffset: number, callback: Cb): boolean;
 
   // Server
+  /** Extensions to advertise in VERSION (before the client's INIT arrives). */
+  setExtensions(extensions: { [name: string]: string }): void;
+  /** The reply to an 'EXTENDED' request the app handled itself. */
+  extendedReply(reqID: number, data: Buffer): boolean;
   status(reqID: number, statusCode: number, message?: string): boolean;
   handle(reqID: number, handle: Buffer): boolean;
   data(reqID: number, data: Buffer | string, encoding?: BufferEncoding): boolean;

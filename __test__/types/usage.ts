@@ -49,6 +49,15 @@ sftp.readdir('/', (err, list) => {
   if (!err && list) for (const e of list) void [e.filename, e.attrs.isDirectory()];
 });
 sftp.stat('/x', (err, stats: Stats) => void [err, stats.size]);
+sftp.ext_openssh_statvfs('/', (err, vfs) => void [err, vfs.f_bsize, vfs.f_namemax]);
+sftp.ext_openssh_expandPath('~/x', (err, p: string) => void [err, p]);
+const rs = sftp.createReadStream('/x', { start: 0, end: 99 });
+rs.on('open', (h: Buffer) => void h).on('data', (d) => void d);
+void [rs.bytesRead, rs.pending];
+const ws = sftp.createWriteStream('/y', { flags: 'a', mode: 0o600 });
+ws.on('close', () => void ws.bytesWritten);
+const sftpServer = new SFTPStream({ server: true, extensions: { 'example@example.com': '1' } });
+sftpServer.on('EXTENDED', (id, name, data) => void sftpServer.extendedReply(id, Buffer.concat([Buffer.from(name), data])));
 const flags: number | null = SFTPStream.stringToFlags('r+');
 const code: number = SFTPStream.STATUS_CODE.NO_SUCH_FILE;
 void [flags, code];
@@ -63,3 +72,5 @@ client.channelData('0', 'x');
 client.exec(0);
 // @ts-expect-error: no such method
 client.authWithMagic('me');
+// @ts-expect-error: statvfs fields are named as in 0.4.10 (f_bsize)
+sftp.ext_openssh_statvfs('/', (err, vfs) => void vfs.bsize);
