@@ -82,7 +82,11 @@ class SFTPStream extends Transform {
     const requests = this._state.requests;
     const pending = Object.keys(requests);
     this._state.requests = {};
-    if (pending.length && this.readable) {
+    // Every request still waiting fails, whatever ended the session. (0.4.10
+    // skipped this once its readable side had ended; on today's Node the
+    // Transform ends that side before 'prefinish' listeners run, so a peer
+    // that closed mid-transfer left fastGet waiting forever.)
+    if (pending.length) {
       const err = new Error('SFTP session ended early');
       for (const id of pending) if (requests[id].cb) requests[id].cb(err);
     }
