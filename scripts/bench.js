@@ -55,6 +55,14 @@ rows.push({
   field: 'mbps',
   higher: true,
 });
+for (const direction of ['get', 'put']) {
+  rows.push({
+    name: `ssh2@0.8.9 SFTP fast${direction === 'get' ? 'Get' : 'Put'} over TCP MB/s (${rawMiB} MiB)`,
+    cmd: (impl) => ['sftp.js', impl, direction, String(rawMiB)],
+    field: 'mbps',
+    higher: true,
+  });
+}
 rows.push({
   name: 'memory KB per idle pair',
   cmd: (impl) => ['memory.js', impl, '200'],

@@ -1,0 +1,75 @@
+'use strict';
+// ssh2@0.8.9's SFTP over TCP, two processes: `node sftp.js <impl> <get|put>
+// <MiB>` starts an ssh2 Server in a child process whose sftp subsystem serves
+// a temporary folder (scripts/demo/fs-sftp-server.js), then fastGet()s or
+// fastPut()s a <MiB> file with an ssh2 Client (both on <impl>), checks its
+// sha256 and prints one JSON line with MB/s.
+
+const { fork } = require('child_process');
+const crypto = require('crypto');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { loadSsh2 } = require('./ssh2-loader');
+
+if (process.argv[2] === '--serve') serve(process.argv[3], process.argv[4]);
+else client(process.argv[2], process.argv[3], Number(process.argv[4] || '64'));
+
+function serve(impl, root) {
+  const { Server } = loadSsh2(impl);
+  const { serve: serveFolder } = require('../demo/fs-sftp-server');
+  const hostKey = fs.readFileSync(path.join(__dirname, 'fixtures', 'host_ed25519'));
+  const server = new Server({ hostKeys: [hostKey] }, (conn) => {
+    conn.on('authentication', (ctx) => (ctx.method === 'password' && ctx.password === 'secret' ? ctx.accept() : ctx.reject(['password'])));
+    conn.on('error', () => {});
+    conn.on('session', (accept) => accept().on('sftp', (acceptSftp) => serveFolder(acceptSftp(), root)));
+  });
+  server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
+  process.on('disconnect', () => process.exit(0));
+}
+
+function client(impl, direction, mib) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssh2sn-bench-sftp-'));
+  const root = path.join(dir, 'remote');
+  fs.mkdirSync(root);
+  const data = crypto.randomBytes(mib * 1024 * 1024);
+  const sha = (b) => crypto.createHash('sha256').update(b).digest('hex');
+  const [from, to, check] =
+    direction === 'get'
+      ? [path.join(root, 'file.bin'), '/file.bin', path.join(dir, 'got.bin')]
+      : [path.join(dir, 'file.bin'), '/put.bin', path.join(root, 'put.bin')];
+  fs.writeFileSync(from, data);
+
+  const child = fork(__filename, ['--serve', impl, root], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const done = (code) => {
+    child.kill();
+    fs.rmSync(dir, { recursive: true, force: true });
+    process.exit(code);
+  };
+  const fail = (err) => {
+    process.stderr.write(`${err.stack || err}\n`);
+    done(1);
+  };
+  child.once('message', ({ port }) => {
+    const { Client } = loadSsh2(impl);
+    const conn = new Client();
+    conn.on('error', fail);
+    conn.on('ready', () =>
+      conn.sftp((err, sftp) => {
+        if (err) return fail(err);
+        const t0 = process.hrtime.bigint();
+        const finished = (err) => {
+          if (err) return fail(err);
+          const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+          if (sha(fs.readFileSync(check)) !== sha(data)) return fail(new Error('the copy differs from the source'));
+          process.stdout.write(JSON.stringify({ impl, bytes: data.length, seconds: secs, mbps: data.length / 1e6 / secs }) + '\n');
+          conn.end();
+          done(0);
+        };
+        if (direction === 'get') sftp.fastGet(to, check, finished);
+        else sftp.fastPut(from, to, finished);
+      })
+    );
+    conn.connect({ host: '127.0.0.1', port, username: 'bench', password: 'secret' });
+  });
+}
