@@ -57,8 +57,11 @@ async function main() {
 
     function pump() {
       while (sent < TOTAL && remoteWindow > 0) {
-        const n = Math.min(CHUNK, TOTAL - sent, remoteWindow);
-        const buf = n === CHUNK ? pattern : pattern.subarray(0, n);
+        // The pattern repeats every CHUNK bytes of the stream; a chunk cut
+        // short by the window leaves the next one to go on from there.
+        const off = sent % CHUNK;
+        const n = Math.min(CHUNK - off, TOTAL - sent, remoteWindow);
+        const buf = n === CHUNK ? pattern : pattern.subarray(off, off + n);
         sent += n;
         remoteWindow -= n;
         if (!client.channelData(clientChannel, buf)) {
