@@ -131,6 +131,11 @@ for (const [name, backend] of Object.entries(BACKENDS)) {
     assert.strictEqual(await new Promise((r) => sftp.exists(remote('nope'), r)), false);
     await assert.rejects(call(sftp, 'readFile', remote('nope')), (e) => e.code === STATUS_CODE.NO_SUCH_FILE);
     assert.throws(() => sftp.readFile(remote('a.txt'), { encoding: 'klingon' }, () => {}), /Unknown encoding: klingon/);
+    // A handle the server never issued: an error status (ours says FAILURE,
+    // OpenSSH NO_SUCH_FILE) on that request's callback.
+    const refused = (e) => e.code === STATUS_CODE.FAILURE || e.code === STATUS_CODE.NO_SUCH_FILE;
+    await assert.rejects(call(sftp, 'readData', Buffer.from('forged'), Buffer.alloc(4), 0, 4, 0), refused);
+    await assert.rejects(call(sftp, 'close', Buffer.from('forged')), refused);
   });
 
   test(`createReadStream and createWriteStream (${name})`, { skip: backend.skip }, async (t) => {

@@ -210,7 +210,7 @@ test('an ssh2 Client to sshd with RekeyLimit 1M: a 32 MiB exec round trip is int
   }
 });
 
-test("an ssh2 Client's sftp() to sshd's sftp-server with RekeyLimit 1M: 64 MiB fastPut and fastGet, file streams, statvfs", { skip }, async (t) => {
+test("an ssh2 Client's sftp() to sshd's sftp-server with RekeyLimit 1M: 64 MiB fastPut and fastGet, file streams, statvfs, a 10,000-entry readdir", { skip }, async (t) => {
   const dir = tmpDir('ssh2sn-sftp-rekey-');
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const user = keygen(dir, 'user', 'ed25519');
@@ -246,6 +246,11 @@ test("an ssh2 Client's sftp() to sshd's sftp-server with RekeyLimit 1M: 64 MiB f
   assert.ok(vfs.f_bsize > 0 && vfs.f_blocks > 0);
   const names = (await call('readdir', dir)).map((e) => e.filename);
   assert.ok(names.includes('remote.bin') && names.includes('piped.bin'));
+  const many = path.join(dir, 'many');
+  fs.mkdirSync(many);
+  for (let i = 0; i < 10000; i++) fs.writeFileSync(path.join(many, `f${i}`), '');
+  const listed = await call('readdir', many);
+  assert.strictEqual(new Set(listed.map((e) => e.filename)).size, 10000);
   const rekeys = (sshd.log().match(/SSH2_MSG_NEWKEYS received/g) || []).length;
   assert.ok(rekeys > 64, `sshd saw only ${rekeys} NEWKEYS`);
 });
