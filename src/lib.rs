@@ -10,3 +10,13 @@ pub mod wire;
 
 #[cfg(feature = "node")]
 pub mod node;
+
+/// How many inputs each property test feeds: `SSH_FUZZ_ITERS` when set
+/// (`npm run fuzz` sets millions), else the test's own count.
+#[cfg(test)]
+pub(crate) fn fuzz_iters(default: usize) -> usize {
+    std::env::var("SSH_FUZZ_ITERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}

@@ -231,10 +231,7 @@ mod tests {
 
     #[test]
     fn parse_never_panics_on_mutated_input() {
-        let iters: usize = std::env::var("SSH_FUZZ_ITERS")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(3_000);
+        let iters: usize = crate::fuzz_iters(3_000);
         let mut next = rng(0x5eed_1234_abcd_ef01);
         // Seeds in each format: OpenSSH private (via a generated key's PEM
         // text re-wrapped), public line, PEM.

@@ -238,10 +238,7 @@ fn random_and_mutated_input_never_panics_and_stays_bounded() {
         encode::status(1, 1, b"m", b""),
         encode::extended(8, b"x", b"\0\0\0\x10"),
     ];
-    let n: usize = std::env::var("SFTP_FUZZ_ITERS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(20_000);
+    let n: usize = crate::fuzz_iters(20_000);
     for i in 0..n {
         let server = i % 2 == 0;
         let mut s = Session::new(server, i % 3 == 0);

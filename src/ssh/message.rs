@@ -370,10 +370,7 @@ mod tests {
             state ^= state << 17;
             state
         };
-        let iters: usize = std::env::var("SSH_FUZZ_ITERS")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(20_000);
+        let iters: usize = crate::fuzz_iters(20_000);
         let methods = [
             None,
             Some("publickey"),

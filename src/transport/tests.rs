@@ -346,13 +346,10 @@ fn unknown_algorithm_names_are_refused_up_front() {
 }
 
 #[test]
-fn garbage_and_mutated_input_end_cleanly() {
+fn garbage_and_mutated_input_never_panic_and_end_cleanly() {
     // The server's view of a client that sends an ident and then random or
     // mutated bytes: never a panic, and once dead it stays dead.
-    let iters: usize = std::env::var("SSH_FUZZ_ITERS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(300);
+    let iters: usize = crate::fuzz_iters(300);
     let mut state = 0x1234_5678_9abc_def1u64;
     let mut next = move || {
         state ^= state << 13;
