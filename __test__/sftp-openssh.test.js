@@ -8,14 +8,12 @@ const assert = require('node:assert');
 const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
-const { spawn } = require('child_process');
 const { SFTPStream, utils } = require('..');
-const { missing, keygen, tmpDir, runSftp, SSHD } = require('./helpers/openssh');
+const { missing, missingSftpServer, clientOnSftpServer, keygen, tmpDir, runSftp } = require('./helpers/openssh');
 const { loadSsh2 } = require('../scripts/bench/ssh2-loader');
 const { serve } = require('../scripts/demo/fs-sftp-server');
 
-const SFTP_SERVER = SSHD && path.join(path.dirname(SSHD), '..', 'lib', 'openssh', 'sftp-server');
-const skip = missing() || (!fs.existsSync(SFTP_SERVER) && 'OpenSSH sftp-server not installed (Debian: openssh-server)');
+const skip = missing() || missingSftpServer();
 const { STATUS_CODE } = SFTPStream;
 
 /** Calls an SFTPStream client method and resolves to its callback's results. */
@@ -23,22 +21,6 @@ function call(sftp, method, ...args) {
   return new Promise((resolve, reject) => {
     sftp[method](...args, (err, ...rest) => (err ? reject(err) : resolve(rest.length > 1 ? rest : rest[0])));
   });
-}
-
-/** Our client on OpenSSH's sftp-server's stdin and stdout, as OpenSSH's own sftp runs it with -D. */
-async function clientOnSftpServer(t) {
-  const proc = spawn(SFTP_SERVER, ['-e', '-l', 'DEBUG1'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let log = '';
-  proc.stderr.on('data', (d) => (log += d));
-  const sftp = new SFTPStream('SSH-2.0-OpenSSH_9.2p1');
-  sftp.pipe(proc.stdin);
-  proc.stdout.pipe(sftp);
-  t.after(() => {
-    sftp.end();
-    proc.kill();
-  });
-  await new Promise((resolve, reject) => sftp.once('ready', resolve).once('error', reject));
-  return { sftp, log: () => log };
 }
 
 test("our client against OpenSSH's sftp-server: files, directories, links, attributes, extensions", { skip }, async (t) => {

@@ -11,14 +11,12 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { Readable } = require('stream');
-const { spawn } = require('child_process');
 const { pipeline } = require('stream/promises');
 const { SFTPStream } = require('..');
 const { serve } = require('../scripts/demo/fs-sftp-server');
-const { SSHD } = require('./helpers/openssh');
+const { missingSftpServer, clientOnSftpServer } = require('./helpers/openssh');
 
 const { STATUS_CODE } = SFTPStream;
-const SFTP_SERVER = SSHD && path.join(path.dirname(SSHD), '..', 'lib', 'openssh', 'sftp-server');
 const sha = (b) => crypto.createHash('sha256').update(b).digest('hex');
 const MiB = 1024 * 1024;
 
@@ -45,19 +43,11 @@ const BACKENDS = {
     },
   },
   "OpenSSH's sftp-server": {
-    skip: !(SFTP_SERVER && fs.existsSync(SFTP_SERVER)) && 'OpenSSH sftp-server not installed (Debian: openssh-server)',
+    skip: missingSftpServer(),
     async start(t) {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssh2sn-xfer-'));
-      const proc = spawn(SFTP_SERVER, ['-e'], { stdio: ['pipe', 'pipe', 'ignore'] });
-      const sftp = new SFTPStream('SSH-2.0-OpenSSH_9.2p1');
-      sftp.pipe(proc.stdin);
-      proc.stdout.pipe(sftp);
-      t.after(() => {
-        sftp.end();
-        proc.kill();
-        fs.rmSync(dir, { recursive: true, force: true });
-      });
-      await new Promise((resolve, reject) => sftp.once('ready', resolve).once('error', reject));
+      t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+      const { sftp } = await clientOnSftpServer(t);
       return { sftp, dir, remote: (name) => path.join(dir, name) };
     },
   },

@@ -10,6 +10,8 @@ const os = require('os');
 const path = require('path');
 
 const SSHD = ['/usr/sbin/sshd', '/usr/bin/sshd'].find((p) => fs.existsSync(p));
+/** OpenSSH's sftp-server, which sshd runs for the sftp subsystem. */
+const SFTP_SERVER = SSHD && path.join(path.dirname(SSHD), '..', 'lib', 'openssh', 'sftp-server');
 
 function which(cmd) {
   const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
@@ -173,4 +175,30 @@ function runClient(cmd, portFlag, port, args, { input, identity, password, timeo
   });
 }
 
-module.exports = { missing, keygen, startSshd, runSsh, runSftp, freePort, tmpDir, SSHD };
+/** Why OpenSSH's sftp-server cannot run here, or false when it can. */
+function missingSftpServer() {
+  return !(SFTP_SERVER && fs.existsSync(SFTP_SERVER)) && 'OpenSSH sftp-server not installed (Debian: openssh-server)';
+}
+
+/**
+ * Our SFTPStream client on a fresh sftp-server's stdin and stdout (as
+ * OpenSSH's own sftp runs it with -D), ended with the test. Resolves to
+ * { sftp, log() } once the version handshake is done.
+ */
+async function clientOnSftpServer(t) {
+  const { SFTPStream } = require('../..');
+  const proc = spawn(SFTP_SERVER, ['-e', '-l', 'DEBUG1'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let log = '';
+  proc.stderr.on('data', (d) => (log += d));
+  const sftp = new SFTPStream('SSH-2.0-OpenSSH_9.2p1');
+  sftp.pipe(proc.stdin);
+  proc.stdout.pipe(sftp);
+  t.after(() => {
+    sftp.end();
+    proc.kill();
+  });
+  await new Promise((resolve, reject) => sftp.once('ready', resolve).once('error', reject));
+  return { sftp, log: () => log };
+}
+
+module.exports = { missing, missingSftpServer, clientOnSftpServer, keygen, startSshd, runSsh, runSftp, freePort, tmpDir, SSHD };
