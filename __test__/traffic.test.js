@@ -234,3 +234,17 @@ test("a writer that waits for its socket's 'drain' (as ssh2@0.8 does) never stal
     serverSock.destroy();
   }
 });
+
+test('bytesSent and bytesReceived count from the latest NEWKEYS, as in 0.4.10', async () => {
+  const { client, server } = await handshake({});
+  for (let i = 0; i < 32; i++) client.channelData(0, Buffer.alloc(32 * 1024));
+  assert.ok(client.bytesSent > MiB && server.bytesReceived > MiB);
+  const rekeyed = new Promise((r) => client.once('NEWKEYS', r));
+  client.rekey();
+  await rekeyed;
+  await until(() => server.bytesReceived < MiB, 'the server side to rekey');
+  assert.ok(client.bytesSent < 4096, `${client.bytesSent} bytes since NEWKEYS`);
+  client.channelData(0, Buffer.alloc(1000));
+  await until(() => server.bytesReceived >= 1000, 'the data');
+  assert.ok(server.bytesReceived < 4096, `${server.bytesReceived} bytes since NEWKEYS`);
+});

@@ -99,6 +99,8 @@ class SSH2Stream extends Duplex {
       if (name.charCodeAt(0) === 95 /* '_' */) {
         this._internal(ev);
       } else if (ev.length === 1) {
+        // Byte counts are per keying, as 0.4.10 kept them.
+        if (name === 'NEWKEYS') this.bytesSent = this.bytesReceived = 0;
         this.emit(name);
       } else if (ev.length === 2) {
         if (!this.emit(name, ev[1]) && name === 'CHANNEL_OPEN') this._refuseOpen(ev[1]);
