@@ -36,6 +36,18 @@ function roundTrip({ client, server }) {
   ]);
 }
 
+/** A handshake that also returns the client's 0.4.10-style "what was agreed" debug lines. */
+async function agreed(algorithms) {
+  const lines = {};
+  const pair = await handshake(algorithms, {
+    clientDebug: (m) => {
+      const hit = /^DEBUG: (KEX algorithm|Host key format|Client->Server Cipher|Server->Client Cipher|Client->Server HMAC algorithm|Server->Client HMAC algorithm): (.*)$/.exec(m);
+      if (hit) lines[hit[1]] = hit[2];
+    },
+  });
+  return { pair, lines };
+}
+
 function end({ client, server }) {
   client.disconnect();
   server.disconnect();
@@ -45,7 +57,9 @@ test('every kex x host key algorithm', { skip: ENGINE_MISSING }, async (t) => {
   for (const kex of A.SUPPORTED_KEX) {
     for (const hostKeyAlgo of A.SUPPORTED_SERVER_HOST_KEY) {
       await t.test(`${kex} + ${hostKeyAlgo}`, { skip: pending('kex', kex) || pending('serverHostKey', hostKeyAlgo) }, async () => {
-        const pair = await handshake({ kex: [kex], serverHostKey: [hostKeyAlgo] });
+        const { pair, lines } = await agreed({ kex: [kex], serverHostKey: [hostKeyAlgo] });
+        assert.strictEqual(lines['KEX algorithm'], kex);
+        assert.strictEqual(lines['Host key format'], hostKeyAlgo);
         await roundTrip(pair);
         end(pair);
       });
@@ -59,7 +73,10 @@ test('every cipher x MAC', { skip: ENGINE_MISSING }, async (t) => {
     const macs = AEAD.test(cipher) ? [A.SUPPORTED_HMAC[0]] : A.SUPPORTED_HMAC;
     for (const hmac of macs) {
       await t.test(`${cipher} + ${AEAD.test(cipher) ? '(aead)' : hmac}`, { skip: pending('cipher', cipher) || pending('hmac', hmac) }, async () => {
-        const pair = await handshake({ kex: ['curve25519-sha256'], cipher: [cipher], hmac: [hmac] });
+        const { pair, lines } = await agreed({ kex: ['curve25519-sha256'], cipher: [cipher], hmac: [hmac] });
+        assert.strictEqual(lines['Client->Server Cipher'], cipher);
+        assert.strictEqual(lines['Server->Client Cipher'], cipher);
+        if (!AEAD.test(cipher)) assert.strictEqual(lines['Client->Server HMAC algorithm'], hmac);
         await roundTrip(pair);
         end(pair);
       });

@@ -130,6 +130,19 @@ class SSH2Stream extends Duplex {
       case '_debug':
         this.debug(ev[1]);
         break;
+      case '_negotiated': {
+        // 0.4.10's debug lines for what the exchange agreed on.
+        const n = ev[1];
+        this.debug(`DEBUG: KEX algorithm: ${n.kex}`);
+        this.debug(`DEBUG: Host key format: ${n.serverHostKey}`);
+        this.debug(`DEBUG: Client->Server Cipher: ${n.cipherClientToServer}`);
+        this.debug(`DEBUG: Server->Client Cipher: ${n.cipherServerToClient}`);
+        this.debug(`DEBUG: Client->Server HMAC algorithm: ${n.hmacClientToServer}`);
+        this.debug(`DEBUG: Server->Client HMAC algorithm: ${n.hmacServerToClient}`);
+        this.debug(`DEBUG: Client->Server compression algorithm: ${n.compressClientToServer}`);
+        this.debug(`DEBUG: Server->Client compression algorithm: ${n.compressServerToClient}`);
+        break;
+      }
       case '_header':
         this.remoteBugs = bugsOf(ev[1].versions.software);
         this.debug(`DEBUG: Remote ident: '${ev[1].identRaw}'`);

@@ -30,11 +30,12 @@ function keyTypeOf(hostKeyAlgo) {
 /**
  * A connected pair, piped directly. Resolves when both sides emitted
  * 'ready' (the first NEWKEYS); rejects on the first error of either side.
+ * `clientDebug` receives the client's debug lines.
  */
-function handshake(algorithms, { serverAlgorithms = algorithms, clientAlgorithms = algorithms } = {}) {
+function handshake(algorithms, { serverAlgorithms = algorithms, clientAlgorithms = algorithms, clientDebug } = {}) {
   const type = keyTypeOf(serverAlgorithms.serverHostKey ? serverAlgorithms.serverHostKey[0] : 'ssh-ed25519');
   const server = new SSH2Stream({ server: true, hostKeys: { [type]: hostKey(type) }, algorithms: serverAlgorithms });
-  const client = new SSH2Stream({ algorithms: clientAlgorithms });
+  const client = new SSH2Stream({ algorithms: clientAlgorithms, debug: clientDebug });
   client.pipe(server).pipe(client);
   return new Promise((resolve, reject) => {
     let ready = 0;

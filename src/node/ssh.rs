@@ -128,6 +128,18 @@ impl SshSession {
                         JsEvent::new(env, "_header")?.arg(o.done())?.done()
                     }
                     Event::KexInit => JsEvent::new(env, "KEXINIT")?.done(),
+                    Event::Negotiated(n) => {
+                        let o = Obj::new(env)?
+                            .set("kex", n.kex.as_str())?
+                            .set("serverHostKey", n.host_key.as_str())?
+                            .set("cipherClientToServer", n.cipher_cs.as_str())?
+                            .set("cipherServerToClient", n.cipher_sc.as_str())?
+                            .set("hmacClientToServer", n.mac_cs.as_str())?
+                            .set("hmacServerToClient", n.mac_sc.as_str())?
+                            .set("compressClientToServer", n.comp_cs.as_str())?
+                            .set("compressServerToClient", n.comp_sc.as_str())?;
+                        JsEvent::new(env, "_negotiated")?.arg(o.done())?.done()
+                    }
                     Event::HostKey { blob, first_kex } => {
                         let info = Obj::new(env)?
                             .buffer("hostkey", &blob)?

@@ -112,6 +112,8 @@ pub enum Event<'a> {
     Header(Header),
     /// The peer's KEXINIT arrived (a key exchange begins or continues).
     KexInit,
+    /// What this key exchange agreed on (for debug output).
+    Negotiated(&'a Negotiated),
     /// Client: the server's host key, verified to have signed the exchange.
     /// Our NEWKEYS waits for `host_key_verdict`.
     HostKey {
@@ -772,9 +774,9 @@ impl Transport {
                 || theirs.host_key.first() != Some(&negotiated.host_key));
         let k = self.kex.as_mut().ok_or_else(unexpected)?;
         k.theirs = Some(payload.to_vec());
-        k.negotiated = Some(negotiated);
         k.spec = Some(spec);
         k.ignore_next_kex_packet = wrong_guess;
+        on_event(Event::Negotiated(k.negotiated.insert(negotiated)));
         on_event(Event::KexInit);
         if !self.cfg.server && spec.group == Group::GroupExchange {
             self.send_gex_request();
