@@ -137,8 +137,8 @@ class SSH2Stream extends Duplex {
         this.debug(`DEBUG: Host key format: ${n.serverHostKey}`);
         this.debug(`DEBUG: Client->Server Cipher: ${n.cipherClientToServer}`);
         this.debug(`DEBUG: Server->Client Cipher: ${n.cipherServerToClient}`);
-        this.debug(`DEBUG: Client->Server HMAC algorithm: ${n.hmacClientToServer}`);
-        this.debug(`DEBUG: Server->Client HMAC algorithm: ${n.hmacServerToClient}`);
+        this.debug(`DEBUG: Client->Server HMAC algorithm: ${n.hmacClientToServer || '<implicit>'}`);
+        this.debug(`DEBUG: Server->Client HMAC algorithm: ${n.hmacServerToClient || '<implicit>'}`);
         this.debug(`DEBUG: Client->Server compression algorithm: ${n.compressClientToServer}`);
         this.debug(`DEBUG: Server->Client compression algorithm: ${n.compressServerToClient}`);
         break;
