@@ -248,3 +248,22 @@ test('bytesSent and bytesReceived count from the latest NEWKEYS, as in 0.4.10', 
   await until(() => server.bytesReceived >= 1000, 'the data');
   assert.ok(server.bytesReceived < 4096, `${server.bytesReceived} bytes since NEWKEYS`);
 });
+
+test("piped into a TCP socket, the stream turns Nagle's algorithm off for it", async () => {
+  const net = require('node:net');
+  const { SSH2Stream } = require('..');
+  const listener = net.createServer();
+  await new Promise((r) => listener.listen(0, '127.0.0.1', r));
+  const sock = net.connect(listener.address().port, '127.0.0.1');
+  const calls = [];
+  const setNoDelay = sock.setNoDelay.bind(sock);
+  sock.setNoDelay = (v) => (calls.push(v), setNoDelay(v));
+  const client = new SSH2Stream({});
+  client.pipe(sock);
+  assert.deepStrictEqual(calls, [true]);
+  // Anything else it is piped to is left alone.
+  const { PassThrough } = require('node:stream');
+  assert.doesNotThrow(() => client.pipe(new PassThrough()));
+  sock.destroy();
+  listener.close();
+});

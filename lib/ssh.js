@@ -233,6 +233,23 @@ class SSH2Stream extends Duplex {
   reset() {
     this._end();
   }
+
+  /**
+   * Piped into a TCP socket, turns Nagle's algorithm off for it, as OpenSSH
+   * and ssh2's client do. ssh2's Server leaves it on, and then each small
+   * reply (an SFTP status, a window adjust) waits for the peer's delayed
+   * ACK: SFTP uploads to an ssh2 Server ran at a third of their speed.
+   */
+  pipe(dest, options) {
+    if (dest && typeof dest.setNoDelay === 'function') {
+      try {
+        dest.setNoDelay(true);
+      } catch {
+        // Not a real socket after all (a wrapper with the method): fine.
+      }
+    }
+    return super.pipe(dest, options);
+  }
 }
 
 // 0.4.10 exposes its internal send for tests that inject raw packets
