@@ -139,3 +139,42 @@ test('a reply to a request never sent is dropped; the session goes on', async (t
   assert.strictEqual(data.toString(), 'abc');
   assert.deepStrictEqual(errors, []);
 });
+
+test("a server's limits@openssh.com caps the client's reads and writes", async () => {
+  const server = new SFTPStream({ server: true, extensions: { 'limits@openssh.com': '1' } });
+  const client = new SFTPStream();
+  const u64 = (n) => {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64BE(BigInt(n));
+    return b;
+  };
+  server.on('EXTENDED', (id, name) => {
+    assert.strictEqual(name, 'limits@openssh.com');
+    // max packet, max read, max write, max open handles
+    server.extendedReply(id, Buffer.concat([u64(16384), u64(4096), u64(3000), u64(10)]));
+  });
+  server.on('OPEN', (id) => server.handle(id, Buffer.from('h')));
+  const seen = [];
+  server.on('READ', (id, h, offset, len) => {
+    seen.push(['READ', len]);
+    server.data(id, Buffer.alloc(len));
+  });
+  server.on('WRITE', (id, h, offset, data) => {
+    seen.push(['WRITE', data.length]);
+    server.status(id, STATUS_CODE.OK);
+  });
+  client.pipe(server).pipe(client);
+  await new Promise((r) => client.once('ready', r));
+  await new Promise((r) => setImmediate(r)); // the limits reply
+  assert.deepStrictEqual(client._state.limits, { maxPacketLength: 16384, maxReadLength: 4096, maxWriteLength: 3000, maxOpenHandles: 10 });
+  const handle = await new Promise((res, rej) => client.open('f', 'r+', (e, h) => (e ? rej(e) : res(h))));
+  const [n] = await new Promise((res, rej) => client.readData(handle, Buffer.alloc(100000), 0, 100000, 0, (e, ...r) => (e ? rej(e) : res(r))));
+  assert.strictEqual(n, 4096);
+  await new Promise((res, rej) => client.writeData(handle, Buffer.alloc(7000), 0, 7000, 0, (e) => (e ? rej(e) : res())));
+  assert.deepStrictEqual(seen, [
+    ['READ', 4096],
+    ['WRITE', 3000],
+    ['WRITE', 3000],
+    ['WRITE', 1000],
+  ]);
+});

@@ -125,6 +125,10 @@ const methods = {
     if (off >= buf.length) throw new Error('offset is out of bounds');
     if (off + len > buf.length) throw new Error('length extends beyond buffer');
     if (position === null) throw new Error('null position currently unsupported');
+    // Ask for no more than the server's limits@openssh.com allow; callers
+    // already take short reads.
+    const maxRead = this._state.limits ? this._state.limits.maxReadLength : 0;
+    if (maxRead > 0 && len > maxRead) len = maxRead;
     const done = (err, data, nb) => {
       if (err) {
         if (cb._wantEOFError || err.code !== STATUS_CODE.EOF) return cb(err);
