@@ -176,3 +176,39 @@ test('a thousand random connection-layer payloads: each an error and an end, or 
   // Both outcomes happen: the mix really exercises both paths.
   assert.ok(ended > 50 && survived > 50, `ended ${ended}, survived ${survived}`);
 });
+
+test('data past the window or over the packet size of a channel we confirmed ends the session', async () => {
+  // The client opens channel 5; the server confirms it as its channel 9 with
+  // a 64 KiB window and 16 KiB packets, then the client ignores both.
+  const open = async () => {
+    const p = await pair();
+    p.server.on('CHANNEL_OPEN', (info) => p.server.channelOpenConfirm(info.sender, 9, 64 * 1024, 16 * 1024));
+    const confirmed = new Promise((r) => p.client.once('CHANNEL_OPEN_CONFIRMATION:5', r));
+    p.client.session(5, 1024 * 1024, 32 * 1024);
+    await confirmed;
+    return p;
+  };
+  {
+    const { client, server, seen } = await open();
+    let got = 0;
+    server.on('CHANNEL_DATA:9', (d) => (got += d.length));
+    for (let i = 0; i < 4; i++) client.channelData(9, Buffer.alloc(16 * 1024));
+    server.channelWindowAdjust(5, 64 * 1024); // the app read it all
+    await tick();
+    for (let i = 0; i < 4; i++) client.channelData(9, Buffer.alloc(16 * 1024));
+    // A tenth of the window over is tolerated, as OpenSSH does.
+    client.channelData(9, Buffer.alloc(6 * 1024));
+    await tick();
+    assert.strictEqual(got, 128 * 1024 + 6 * 1024);
+    assert.deepStrictEqual(seen(server), []);
+    client.channelData(9, Buffer.alloc(1024));
+    await tick();
+    assert.deepStrictEqual(seen(server), ['error: Channel 9: peer ignored channel window', 'end']);
+  }
+  {
+    const { client, server, seen } = await open();
+    client.channelData(9, Buffer.alloc(16 * 1024 + 1));
+    await tick();
+    assert.deepStrictEqual(seen(server), ['error: Channel 9: data packet of 16385 bytes exceeds the agreed maximum of 16384', 'end']);
+  }
+});

@@ -223,6 +223,7 @@ impl SshSession {
     }
 
     fn send_msg(&mut self, m: &Message<'_>) -> Option<Buffer> {
+        self.session.sent(m);
         let p = m.to_payload();
         self.send(&p)
     }

@@ -15,6 +15,8 @@ pub enum DecodeError {
     /// Message 60/61 arrived while no request of a method that uses it was
     /// pending (0.4.10: "Invalid authentication method: <method>").
     UnexpectedAuthMessage { method: String },
+    /// Channel data beyond the window or packet size we granted.
+    Flow(super::windows::WindowError),
 }
 
 impl fmt::Display for DecodeError {
@@ -25,6 +27,7 @@ impl fmt::Display for DecodeError {
             DecodeError::UnexpectedAuthMessage { method } => {
                 write!(f, "Invalid authentication method: {method}")
             }
+            DecodeError::Flow(e) => e.fmt(f),
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod global_request;
 pub mod message;
 pub mod msg;
 pub mod session;
+pub mod windows;
 
 pub use error::DecodeError;
 pub use message::{DecodeContext, Message};

@@ -5,6 +5,7 @@
 
 use super::auth::{AuthMethod, UserauthRequest};
 use super::message::{DecodeContext, Message};
+use super::windows::ChannelWindows;
 use super::DecodeError;
 use crate::wire::Writer;
 use std::collections::VecDeque;
@@ -54,6 +55,8 @@ pub struct SessionState {
     server_sig_algs: Option<Vec<String>>,
     /// Server: USERAUTH_SUCCESS has been sent.
     authenticated: bool,
+    /// The flow control this side granted on its channels.
+    windows: ChannelWindows,
     pub old_exit_bug: bool,
 }
 
@@ -97,6 +100,7 @@ impl SessionState {
             old_exit: self.old_exit_bug,
         };
         let msg = Message::decode(payload, ctx)?;
+        self.windows.received(&msg).map_err(DecodeError::Flow)?;
         match &msg {
             Message::UserauthRequest(req) if self.server => self.pending.push_back(PendingAuth {
                 method: req.method.name().to_owned(),
@@ -115,6 +119,11 @@ impl SessionState {
             _ => {}
         }
         Ok(msg)
+    }
+
+    /// Notes a message about to be sent (the windows it grants).
+    pub fn sent(&mut self, msg: &Message<'_>) {
+        self.windows.sent(msg);
     }
 
     /// Client: records a request about to be sent and returns its payload.
