@@ -37,7 +37,7 @@ fn dek_cipher(name: &str) -> Option<FileCipher> {
         "aes-128-cbc" => FileCipher::Aes128Cbc,
         "aes-192-cbc" => FileCipher::Aes192Cbc,
         "aes-256-cbc" => FileCipher::Aes256Cbc,
-        "des-ede3-cbc" => FileCipher::DesEde3Cbc,
+        "des-ede3-cbc" => FileCipher::TripleDesCbc,
         _ => return None,
     })
 }
@@ -279,7 +279,7 @@ fn pkcs8_encrypted(der_bytes: &[u8], passphrase: &[u8]) -> KeyResult<Key> {
         o if o == oid::AES128_CBC => FileCipher::Aes128Cbc,
         o if o == oid::AES192_CBC => FileCipher::Aes192Cbc,
         o if o == oid::AES256_CBC => FileCipher::Aes256Cbc,
-        o if o == oid::DES_EDE3_CBC => FileCipher::DesEde3Cbc,
+        o if o == oid::DES_EDE3_CBC => FileCipher::TripleDesCbc,
         o => {
             return fail(format!(
                 "Unsupported cipher for private key: {}",

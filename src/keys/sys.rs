@@ -3,6 +3,7 @@
 //! symmetric ciphers of old key files. Every pointer is owned by a guard
 //! that frees it; every call's status is checked.
 
+use crate::crypto::evp::EvpCipher;
 use aws_lc_sys as sys;
 use std::ptr;
 
@@ -337,57 +338,13 @@ pub fn md5(data: &[u8]) -> [u8; 16] {
     out
 }
 
-/// The symmetric ciphers key files are encrypted with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileCipher {
-    Aes128Cbc,
-    Aes192Cbc,
-    Aes256Cbc,
-    Aes128Ctr,
-    Aes192Ctr,
-    Aes256Ctr,
-    DesEde3Cbc,
-}
-
-impl FileCipher {
-    pub fn key_len(self) -> usize {
-        match self {
-            FileCipher::Aes128Cbc | FileCipher::Aes128Ctr => 16,
-            FileCipher::Aes192Cbc | FileCipher::Aes192Ctr | FileCipher::DesEde3Cbc => 24,
-            FileCipher::Aes256Cbc | FileCipher::Aes256Ctr => 32,
-        }
-    }
-
-    pub fn iv_len(self) -> usize {
-        match self {
-            FileCipher::DesEde3Cbc => 8,
-            _ => 16,
-        }
-    }
-
-    pub fn block_len(self) -> usize {
-        self.iv_len()
-    }
-
-    fn evp(self) -> *const sys::EVP_CIPHER {
-        // SAFETY: these return static cipher tables.
-        unsafe {
-            match self {
-                FileCipher::Aes128Cbc => sys::EVP_aes_128_cbc(),
-                FileCipher::Aes192Cbc => sys::EVP_aes_192_cbc(),
-                FileCipher::Aes256Cbc => sys::EVP_aes_256_cbc(),
-                FileCipher::Aes128Ctr => sys::EVP_aes_128_ctr(),
-                FileCipher::Aes192Ctr => sys::EVP_aes_192_ctr(),
-                FileCipher::Aes256Ctr => sys::EVP_aes_256_ctr(),
-                FileCipher::DesEde3Cbc => sys::EVP_des_ede3_cbc(),
-            }
-        }
-    }
-}
+/// The symmetric ciphers key files are encrypted with: the transport's own
+/// EVP ciphers (AES-CBC/CTR, 3DES-CBC), used here for one whole buffer.
+pub use crate::crypto::evp::EvpAlg as FileCipher;
 
 /// Decrypts `data`. With `unpad`, PKCS#7 padding is checked and removed;
 /// without, the plaintext keeps every byte. None when the key or IV has the
-/// wrong length, the data is not whole blocks, or the padding is wrong.
+/// wrong length, CBC data is not whole blocks, or the padding is wrong.
 pub fn decrypt(
     cipher: FileCipher,
     key: &[u8],
@@ -395,45 +352,26 @@ pub fn decrypt(
     data: &[u8],
     unpad: bool,
 ) -> Option<Vec<u8>> {
-    if key.len() != cipher.key_len()
-        || iv.len() != cipher.iv_len()
-        || data.len() > i32::MAX as usize
-    {
+    if iv.len() != cipher.iv_len() {
         return None;
     }
-    // SAFETY: the context is freed on every path; the output buffer has room
-    // for the input plus one block, as EVP_DecryptUpdate/Final require.
-    unsafe {
-        let ctx = sys::EVP_CIPHER_CTX_new();
-        if ctx.is_null() {
-            return None;
-        }
-        let mut out = vec![0u8; data.len() + cipher.block_len()];
-        let mut n: std::os::raw::c_int = 0;
-        let mut fin: std::os::raw::c_int = 0;
-        let ok = sys::EVP_DecryptInit_ex(
-            ctx,
-            cipher.evp(),
-            ptr::null_mut(),
-            key.as_ptr(),
-            iv.as_ptr(),
-        ) == 1
-            && sys::EVP_CIPHER_CTX_set_padding(ctx, unpad as i32) == 1
-            && sys::EVP_DecryptUpdate(
-                ctx,
-                out.as_mut_ptr(),
-                &mut n,
-                data.as_ptr(),
-                data.len() as i32,
-            ) == 1
-            && sys::EVP_DecryptFinal_ex(ctx, out.as_mut_ptr().add(n as usize), &mut fin) == 1;
-        sys::EVP_CIPHER_CTX_free(ctx);
-        if !ok {
-            return None;
-        }
-        out.truncate((n + fin) as usize);
-        Some(out)
+    let mut out = data.to_vec();
+    // apply() refuses CBC input that is not whole blocks.
+    if !EvpCipher::new(cipher, key, iv, false)?.apply(&mut out) {
+        return None;
     }
+    if unpad {
+        let pad = usize::from(*out.last()?);
+        let body = out.len().checked_sub(pad)?;
+        if pad == 0
+            || pad > cipher.block_len()
+            || out[body..].iter().any(|&b| usize::from(b) != pad)
+        {
+            return None;
+        }
+        out.truncate(body);
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -472,6 +410,37 @@ mod tests {
         let sig = rsa_sign(&parts, sys::NID_sha1, &digest).unwrap();
         assert!(rsa_verify(&n, &e, sys::NID_sha1, &digest, &sig));
         assert!(!rsa_verify(&n, &e, sys::NID_sha1, &[8u8; 20], &sig));
+    }
+
+    #[test]
+    fn decrypt_checks_pkcs7_padding() {
+        let key = [1u8; 16];
+        let iv = [2u8; 16];
+        let seal = |plain: &[u8]| {
+            let mut buf = plain.to_vec();
+            let mut enc = EvpCipher::new(FileCipher::Aes128Cbc, &key, &iv, true).unwrap();
+            assert!(enc.apply(&mut buf));
+            buf
+        };
+        let good = seal(b"hello world\x05\x05\x05\x05\x05");
+        assert_eq!(
+            decrypt(FileCipher::Aes128Cbc, &key, &iv, &good, true).unwrap(),
+            b"hello world"
+        );
+        assert_eq!(
+            decrypt(FileCipher::Aes128Cbc, &key, &iv, &good, false)
+                .unwrap()
+                .len(),
+            16
+        );
+        // Padding bytes that disagree, a zero pad, a pad longer than a block.
+        for bad in [
+            &b"hello world\x04\x04\x05\x04\x05"[..],
+            &b"hello world\x05\x05\x05\x05\x00"[..],
+            &b"hello world\x05\x05\x05\x05\x11"[..],
+        ] {
+            assert!(decrypt(FileCipher::Aes128Cbc, &key, &iv, &seal(bad), true).is_none());
+        }
     }
 
     #[test]
