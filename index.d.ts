@@ -3,7 +3,7 @@
 
 /// <reference types="node" />
 
-import { Duplex, Readable, Writable } from 'stream';
+import { Duplex, Readable, Transform, Writable } from 'stream';
 
 // ---------------------------------------------------------------- keys
 
@@ -24,7 +24,121 @@ export interface ParsedKey {
   equals(other: ParsedKey | Buffer | string): boolean;
 }
 
+// ---------------------------------------------------------------- events
+
+/** Any listener: what the string-indexed fallback overloads take. */
+export type Listener = (...args: any[]) => void;
+
+/**
+ * An event name that is not one of the typed names of `Events`: unknown
+ * names still type-check (as with 0.4.10, which had no types), while a
+ * documented name must be given a listener of the documented shape.
+ */
+export type UntypedEvent<E, Events> = E extends keyof Events ? never : E;
+
+/** The events every stream has (Node's own). */
+export interface StreamEvents {
+  close(): void;
+  data(chunk: Buffer): void;
+  drain(): void;
+  end(): void;
+  error(err: Error): void;
+  finish(): void;
+  pause(): void;
+  pipe(src: Readable): void;
+  readable(): void;
+  resume(): void;
+  unpipe(src: Readable): void;
+}
+
 // ---------------------------------------------------------------- SSH2Stream
+
+/** The error SSH2Stream emits: `level` for handshake and protocol faults, `code` a DISCONNECT reason code. */
+export interface SSH2StreamError extends Error {
+  level?: 'handshake' | 'protocol' | string;
+  code?: number;
+}
+
+/** What the value of a USERAUTH_REQUEST listener's last argument can be. */
+export type UserauthMethodData = string | PublicKeyAuthData | Buffer | undefined;
+
+/** Every documented SSH2Stream event and its listener. */
+export interface SSH2StreamEvents extends StreamEvents {
+  error(err: SSH2StreamError): void;
+  /** Write methods returned false and the stream wants more again. */
+  continue(): void;
+  /** The peer's identification line was read. */
+  header(header: HeaderInfo): void;
+  /** The first key exchange finished: authentication may start (client: ask for 'ssh-userauth'). */
+  ready(): void;
+  /** Client: the server's host key, to accept with verify(true) or refuse with verify(false). */
+  fingerprint(hostKey: Buffer, verify: (accept: boolean) => void): void;
+  /** The peer's KEXINIT arrived (a key exchange starts). */
+  KEXINIT(): void;
+  /** Client: the server's key exchange reply (before 'fingerprint'); internal, seen by ssh2's tests. */
+  KEXDH_REPLY(info: KexdhReplyInfo): void;
+  /** New keys are in use in both directions; bytesSent/bytesReceived restart from 0. */
+  NEWKEYS(): void;
+  /** After every chunk of input that held at least one packet. */
+  packet(): void;
+  /** The peer said goodbye; an 'error' follows unless the reason is BY_APPLICATION, then 'end'. */
+  DISCONNECT(reason: string, code: number, description: string, lang: string): void;
+  /** An SSH_MSG_DEBUG from the peer. */
+  DEBUG(message: string, lang: string): void;
+  /** Server: the client asks for a service ('ssh-userauth'); answer with serviceAccept(). */
+  SERVICE_REQUEST(serviceName: string): void;
+  /** Client: the server accepted the service. */
+  SERVICE_ACCEPT(serviceName: string): void;
+  /**
+   * Server: a login attempt. `methodData`: the password (string) for
+   * 'password', a PublicKeyAuthData for 'publickey' and 'hostbased', the
+   * submethods string for 'keyboard-interactive', undefined for 'none', the
+   * raw bytes (Buffer) for other methods.
+   */
+  USERAUTH_REQUEST(username: string, serviceName: string, method: string, methodData: UserauthMethodData): void;
+  /** Client: authentication succeeded. */
+  USERAUTH_SUCCESS(): void;
+  /** Client: the attempt failed; `methodsLeft` are the methods that can continue. */
+  USERAUTH_FAILURE(methodsLeft: string[], partialSuccess: boolean): void;
+  /** Client: the server would accept a signature by the queried public key. */
+  USERAUTH_PK_OK(): void;
+  /** Client: the server's banner text. */
+  USERAUTH_BANNER(message: string, lang: string): void;
+  /** Client: the server wants a new password (answer with authPassword(user, old, new)). */
+  USERAUTH_PASSWD_CHANGEREQ(prompt: string, lang: string): void;
+  /** Client: keyboard-interactive prompts (answer with authInfoRes()). */
+  USERAUTH_INFO_REQUEST(name: string, instructions: string, lang: string, prompts: Prompt[]): void;
+  /** Server: the client's keyboard-interactive answers. */
+  USERAUTH_INFO_RESPONSE(responses: string[]): void;
+  /**
+   * A global request. `requestData`: TcpipForwardRequest for
+   * '(cancel-)tcpip-forward', StreamLocalForwardRequest for
+   * '(cancel-)streamlocal-forward@openssh.com', undefined for
+   * 'no-more-sessions@openssh.com', the raw bytes (Buffer) otherwise. A
+   * request that wants a reply and has no listener is refused.
+   */
+  GLOBAL_REQUEST(
+    requestName: string,
+    wantReply: boolean,
+    requestData: TcpipForwardRequest | StreamLocalForwardRequest | Buffer | undefined
+  ): void;
+  /** Our global request succeeded; `responseData` is set when the reply carried any (e.g. the bound port). */
+  REQUEST_SUCCESS(responseData?: Buffer): void;
+  REQUEST_FAILURE(): void;
+  /** The peer opens a channel. With no listener, the open is refused. */
+  CHANNEL_OPEN(info: ChannelOpenInfo): void;
+  [event: `CHANNEL_OPEN_CONFIRMATION:${number}`]: (info: ChannelOpenConfirmationInfo) => void;
+  [event: `CHANNEL_OPEN_FAILURE:${number}`]: (info: ChannelOpenFailureInfo) => void;
+  [event: `CHANNEL_DATA:${number}`]: (data: Buffer) => void;
+  [event: `CHANNEL_EXTENDED_DATA:${number}`]: (type: number, data: Buffer) => void;
+  [event: `CHANNEL_WINDOW_ADJUST:${number}`]: (bytesToAdd: number) => void;
+  [event: `CHANNEL_SUCCESS:${number}`]: () => void;
+  [event: `CHANNEL_FAILURE:${number}`]: () => void;
+  [event: `CHANNEL_EOF:${number}`]: () => void;
+  [event: `CHANNEL_CLOSE:${number}`]: () => void;
+  [event: `CHANNEL_REQUEST:${number}`]: (info: ChannelRequestInfo) => void;
+}
+
 
 export interface Algorithms {
   kex?: string[];
@@ -90,11 +204,62 @@ export interface ChannelOpenFailureInfo {
   lang: string;
 }
 
+/**
+ * What a 'CHANNEL_REQUEST:<n>' listener gets. `request` says which of the
+ * optional fields are set:
+ * - 'pty-req': term, cols, rows, width, height, modes (by mode name)
+ * - 'window-change': cols, rows, width, height
+ * - 'x11-req': single, protocol, cookie (a latin1 string), screen
+ * - 'env': key, val
+ * - 'exec': command
+ * - 'subsystem': subsystem
+ * - 'signal': signal (with its 'SIG' prefix)
+ * - 'xon-xoff': clientControl
+ * - 'exit-status': code
+ * - 'exit-signal': signal (without 'SIG'), coredump, description, lang
+ * - 'shell', 'auth-agent-req@openssh.com' and unknown requests: nothing more
+ */
 export interface ChannelRequestInfo {
   recipient: number;
   request: string;
   wantReply: boolean;
-  [field: string]: unknown;
+  term?: string;
+  cols?: number;
+  rows?: number;
+  width?: number;
+  height?: number;
+  modes?: { [mode: string]: number };
+  single?: boolean;
+  protocol?: string;
+  cookie?: string;
+  screen?: number;
+  key?: string;
+  val?: string;
+  command?: string;
+  subsystem?: string;
+  signal?: string;
+  clientControl?: boolean;
+  code?: number;
+  coredump?: boolean;
+  description?: string;
+  lang?: string;
+}
+
+/** GLOBAL_REQUEST data for 'tcpip-forward' and 'cancel-tcpip-forward'. */
+export interface TcpipForwardRequest {
+  bindAddr: string;
+  bindPort: number;
+}
+
+/** GLOBAL_REQUEST data for the streamlocal(-cancel) forward requests. */
+export interface StreamLocalForwardRequest {
+  socketPath: string;
+}
+
+/** KEXDH_REPLY (client): the server's host key blob and whether this is the first key exchange. */
+export interface KexdhReplyInfo {
+  hostkey: Buffer;
+  firstKex: boolean;
 }
 
 export interface PublicKeyAuthData {
@@ -215,40 +380,30 @@ export declare class SSH2Stream extends Duplex {
   /** 0.4.10's internal send, used by tests that inject raw packets. */
   static _send(stream: SSH2Stream, payload: Buffer, cb?: () => void, bypass?: boolean): boolean;
 
-  on(event: 'header', listener: (header: HeaderInfo) => void): this;
-  on(event: 'ready' | 'continue' | 'NEWKEYS' | 'packet' | 'end' | 'close', listener: () => void): this;
-  on(event: 'error', listener: (err: Error & { level?: string; code?: number }) => void): this;
-  on(event: 'fingerprint', listener: (hostKey: Buffer, verify: (ok: boolean) => void) => void): this;
-  on(event: 'DISCONNECT', listener: (reason: string, code: number, description: string, lang: string) => void): this;
-  on(event: 'DEBUG', listener: (message: string, lang: string) => void): this;
-  on(event: 'SERVICE_REQUEST' | 'SERVICE_ACCEPT', listener: (serviceName: string) => void): this;
-  on(
-    event: 'USERAUTH_REQUEST',
-    listener: (username: string, serviceName: string, method: string, methodData?: string | PublicKeyAuthData | Buffer) => void
-  ): this;
-  on(event: 'USERAUTH_SUCCESS' | 'USERAUTH_PK_OK', listener: () => void): this;
-  on(event: 'USERAUTH_FAILURE', listener: (methodsLeft: string[], partialSuccess: boolean) => void): this;
-  on(event: 'USERAUTH_BANNER' | 'USERAUTH_PASSWD_CHANGEREQ', listener: (message: string, lang: string) => void): this;
-  on(event: 'USERAUTH_INFO_REQUEST', listener: (name: string, instructions: string, lang: string, prompts: Prompt[]) => void): this;
-  on(event: 'USERAUTH_INFO_RESPONSE', listener: (responses: string[]) => void): this;
-  on(event: 'GLOBAL_REQUEST', listener: (requestName: string, wantReply: boolean, requestData?: unknown) => void): this;
-  on(event: 'REQUEST_SUCCESS', listener: (responseData?: Buffer) => void): this;
-  on(event: 'REQUEST_FAILURE', listener: () => void): this;
-  on(event: 'CHANNEL_OPEN', listener: (info: ChannelOpenInfo) => void): this;
-  on(event: `CHANNEL_OPEN_CONFIRMATION:${number}`, listener: (info: ChannelOpenConfirmationInfo) => void): this;
-  on(event: `CHANNEL_OPEN_FAILURE:${number}`, listener: (info: ChannelOpenFailureInfo) => void): this;
-  on(event: `CHANNEL_DATA:${number}`, listener: (data: Buffer) => void): this;
-  on(event: `CHANNEL_EXTENDED_DATA:${number}`, listener: (type: number, data: Buffer) => void): this;
-  on(event: `CHANNEL_WINDOW_ADJUST:${number}`, listener: (bytesToAdd: number) => void): this;
-  on(event: `CHANNEL_SUCCESS:${number}` | `CHANNEL_FAILURE:${number}` | `CHANNEL_EOF:${number}` | `CHANNEL_CLOSE:${number}`, listener: () => void): this;
-  on(event: `CHANNEL_REQUEST:${number}`, listener: (info: ChannelRequestInfo) => void): this;
-  on(event: string | symbol, listener: (...args: any[]) => void): this;
+  // Typed listeners for the documented events; any other name takes any listener.
+  on<E extends keyof SSH2StreamEvents>(event: E, listener: SSH2StreamEvents[E]): this;
+  on<E extends string | symbol>(event: UntypedEvent<E, SSH2StreamEvents>, listener: Listener): this;
+  once<E extends keyof SSH2StreamEvents>(event: E, listener: SSH2StreamEvents[E]): this;
+  once<E extends string | symbol>(event: UntypedEvent<E, SSH2StreamEvents>, listener: Listener): this;
+  addListener<E extends keyof SSH2StreamEvents>(event: E, listener: SSH2StreamEvents[E]): this;
+  addListener<E extends string | symbol>(event: UntypedEvent<E, SSH2StreamEvents>, listener: Listener): this;
+  prependListener<E extends keyof SSH2StreamEvents>(event: E, listener: SSH2StreamEvents[E]): this;
+  prependListener<E extends string | symbol>(event: UntypedEvent<E, SSH2StreamEvents>, listener: Listener): this;
+  prependOnceListener<E extends keyof SSH2StreamEvents>(event: E, listener: SSH2StreamEvents[E]): this;
+  prependOnceListener<E extends string | symbol>(event: UntypedEvent<E, SSH2StreamEvents>, listener: Listener): this;
+  off<E extends keyof SSH2StreamEvents>(event: E, listener: SSH2StreamEvents[E]): this;
+  off<E extends string | symbol>(event: UntypedEvent<E, SSH2StreamEvents>, listener: Listener): this;
+  removeListener<E extends keyof SSH2StreamEvents>(event: E, listener: SSH2StreamEvents[E]): this;
+  removeListener<E extends string | symbol>(event: UntypedEvent<E, SSH2StreamEvents>, listener: Listener): this;
 }
 
 // ---------------------------------------------------------------- SFTPStream
 
 export interface Attributes {
-  mode?: number;
+  /** A number, or a string of octal digits. */
+  mode?: number | string;
+  /** Older name for `mode`. */
+  permissions?: number | string;
   uid?: number;
   gid?: number;
   size?: number;
@@ -257,7 +412,10 @@ export interface Attributes {
 }
 
 export declare class Stats implements Attributes {
+  constructor(initial?: Attributes);
   mode?: number;
+  /** The same as `mode` (an older name). */
+  permissions?: number;
   uid?: number;
   gid?: number;
   size?: number;
@@ -272,6 +430,13 @@ export declare class Stats implements Attributes {
   isSocket(): boolean;
 }
 
+/** One entry of a NAME reply a server sends. */
+export interface NameEntry {
+  filename: string;
+  longname?: string;
+  attrs?: Attributes;
+}
+
 export interface FileEntry {
   filename: string;
   longname: string;
@@ -279,9 +444,14 @@ export interface FileEntry {
 }
 
 export interface TransferOptions {
+  /** Requests in flight at once. Default 64. */
   concurrency?: number;
+  /** Bytes per request. Default 32768. */
   chunkSize?: number;
+  /** The source's size, when known: skips its fstat. */
+  fileSize?: number;
   step?: (totalTransferred: number, chunk: number, total: number) => void;
+  /** Mode for the destination file (number, or octal string). */
   mode?: number | string;
 }
 
@@ -362,6 +532,36 @@ export interface SFTPWriteStream extends Writable {
 
 type Cb = (err?: Error | null) => void;
 
+/** Every documented SFTPStream event and its listener. */
+export interface SFTPStreamEvents extends StreamEvents {
+  /** Both ends: the VERSION exchange is done; requests may be sent. */
+  ready(): void;
+  /** A method returned false and the stream wants more again. */
+  continue(): void;
+  // Server: one event per request; answer each with status/handle/data/name/attrs.
+  // A request with no listener is answered OP_UNSUPPORTED.
+  OPEN(reqID: number, filename: string, flags: number, attrs: Stats): void;
+  READ(reqID: number, handle: Buffer, offset: number, length: number): void;
+  WRITE(reqID: number, handle: Buffer, offset: number, data: Buffer): void;
+  FSTAT(reqID: number, handle: Buffer): void;
+  FSETSTAT(reqID: number, handle: Buffer, attrs: Stats): void;
+  CLOSE(reqID: number, handle: Buffer): void;
+  OPENDIR(reqID: number, path: string): void;
+  READDIR(reqID: number, handle: Buffer): void;
+  LSTAT(reqID: number, path: string): void;
+  STAT(reqID: number, path: string): void;
+  REMOVE(reqID: number, path: string): void;
+  RMDIR(reqID: number, path: string): void;
+  REALPATH(reqID: number, path: string): void;
+  READLINK(reqID: number, path: string): void;
+  SETSTAT(reqID: number, path: string, attrs: Stats): void;
+  MKDIR(reqID: number, path: string, attrs: Stats): void;
+  RENAME(reqID: number, oldPath: string, newPath: string): void;
+  SYMLINK(reqID: number, linkPath: string, targetPath: string): void;
+  /** An extended request (any name); answer with extendedReply() or status(). */
+  EXTENDED(reqID: number, request: string, data: Buffer): void;
+}
+
 export interface SFTPStreamConfig {
   server?: boolean;
   highWaterMark?: number;
@@ -370,8 +570,17 @@ export interface SFTPStreamConfig {
   extensions?: { [name: string]: string };
 }
 
-export declare class SFTPStream extends Duplex {
+/**
+ * An SFTP v3 client (the default) or server, as a Transform stream to pipe
+ * to and from an SSH channel: `sftp.pipe(channel).pipe(sftp)`.
+ */
+export declare class SFTPStream extends Transform {
+  /** `remoteIdentRaw`: the peer's SSH identification line (OpenSSH peers get larger packets and their SYMLINK order). */
   constructor(config?: SFTPStreamConfig, remoteIdentRaw?: string);
+  constructor(remoteIdentRaw: string);
+
+  readonly server: boolean;
+  debug: (msg: string) => void;
 
   static STATUS_CODE: {
     OK: 0;
@@ -407,22 +616,34 @@ export declare class SFTPStream extends Duplex {
   open(filename: string, flags: string | number, attrs: Attributes | number | string, callback: (err: Error | null | undefined, handle: Buffer) => void): boolean;
   open(filename: string, flags: string | number, callback: (err: Error | null | undefined, handle: Buffer) => void): boolean;
   close(handle: Buffer, callback: Cb): boolean;
-  read(handle: Buffer, buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null | undefined, bytesRead: number, buffer: Buffer, position: number) => void): boolean;
-  read(size?: number): any;
   readData(handle: Buffer, buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null | undefined, bytesRead: number, buffer: Buffer, position: number) => void): boolean;
-  write(handle: Buffer, buffer: Buffer, offset: number, length: number, position: number, callback: Cb): boolean;
-  write(chunk: any, cb?: (error: Error | null | undefined) => void): boolean;
-  write(chunk: any, encoding: BufferEncoding, cb?: (error: Error | null | undefined) => void): boolean;
-  writeData(handle: Buffer, buffer: Buffer, offset: number, length: number, position: number, callback: Cb): boolean;
+  /**
+   * Writes `length` bytes of `buffer` from `offset` at file `position`; more
+   * than one packet holds is sent in pieces, each after the last is acked.
+   * The callback's second argument is the offset in `buffer` written up to.
+   * A zero `length` sends nothing and returns undefined.
+   */
+  writeData(
+    handle: Buffer,
+    buffer: Buffer,
+    offset: number,
+    length: number,
+    position: number,
+    callback?: (err: Error | null | undefined, writtenUpTo?: number) => void
+  ): boolean;
   fstat(handle: Buffer, callback: (err: Error | null | undefined, stats: Stats) => void): boolean;
   fsetstat(handle: Buffer, attributes: Attributes, callback: Cb): boolean;
   futimes(handle: Buffer, atime: number | Date, mtime: number | Date, callback: Cb): boolean;
   fchown(handle: Buffer, uid: number, gid: number, callback: Cb): boolean;
   fchmod(handle: Buffer, mode: number | string, callback: Cb): boolean;
   opendir(path: string, callback: (err: Error | null | undefined, handle: Buffer) => void): boolean;
-  readdir(location: string | Buffer, callback: (err: Error | null | undefined, list: FileEntry[] | false) => void): boolean;
-  /** opts.full: keep '.' and '..'. */
-  readdir(location: string | Buffer, options: { full?: boolean }, callback: (err: Error | null | undefined, list: FileEntry[] | false) => void): boolean;
+  /**
+   * A path: the whole listing (opendir, READDIR until EOF, close). A handle
+   * from opendir(): the next batch; the end is an error with code
+   * STATUS_CODE.EOF. '.' and '..' are left out unless `options.full`.
+   */
+  readdir(location: string | Buffer, callback: (err: Error | null | undefined, list: FileEntry[]) => void): boolean;
+  readdir(location: string | Buffer, options: { full?: boolean }, callback: (err: Error | null | undefined, list: FileEntry[]) => void): boolean;
   unlink(path: string, callback: Cb): boolean;
   rename(srcPath: string, destPath: string, callback: Cb): boolean;
   mkdir(path: string, attributes: Attributes, callback: Cb): boolean;
@@ -454,31 +675,39 @@ export declare class SFTPStream extends Duplex {
   setExtensions(extensions: { [name: string]: string }): void;
   /** The reply to an 'EXTENDED' request the app handled itself. */
   extendedReply(reqID: number, data: Buffer): boolean;
-  status(reqID: number, statusCode: number, message?: string): boolean;
+  /** Throws for a code that is not in STATUS_CODE. */
+  status(reqID: number, statusCode: number, message?: string, lang?: string): boolean;
   handle(reqID: number, handle: Buffer): boolean;
   data(reqID: number, data: Buffer | string, encoding?: BufferEncoding): boolean;
-  name(reqID: number, names: Array<{ filename: string; longname: string; attrs?: Attributes }>): boolean;
+  name(reqID: number, names: NameEntry[] | NameEntry): boolean;
   attrs(reqID: number, attrs: Attributes): boolean;
 
-  on(event: 'ready' | 'continue' | 'end' | 'close', listener: () => void): this;
-  on(event: 'error', listener: (err: Error) => void): this;
-  on(event: 'OPEN', listener: (reqID: number, filename: string, flags: number, attrs: Attributes) => void): this;
-  on(event: 'READ', listener: (reqID: number, handle: Buffer, offset: number, length: number) => void): this;
-  on(event: 'WRITE', listener: (reqID: number, handle: Buffer, offset: number, data: Buffer) => void): this;
-  on(event: 'FSTAT' | 'CLOSE' | 'READDIR', listener: (reqID: number, handle: Buffer) => void): this;
-  on(event: 'FSETSTAT', listener: (reqID: number, handle: Buffer, attrs: Attributes) => void): this;
-  on(event: 'OPENDIR' | 'LSTAT' | 'STAT' | 'REMOVE' | 'RMDIR' | 'REALPATH' | 'READLINK', listener: (reqID: number, path: string) => void): this;
-  on(event: 'SETSTAT' | 'MKDIR', listener: (reqID: number, path: string, attrs: Attributes) => void): this;
-  on(event: 'RENAME', listener: (reqID: number, oldPath: string, newPath: string) => void): this;
-  on(event: 'SYMLINK', listener: (reqID: number, linkPath: string, targetPath: string) => void): this;
-  on(event: 'EXTENDED', listener: (reqID: number, request: string, data: Buffer) => void): this;
-  on(event: string | symbol, listener: (...args: any[]) => void): this;
+  // Typed listeners for the documented events; any other name takes any listener.
+  on<E extends keyof SFTPStreamEvents>(event: E, listener: SFTPStreamEvents[E]): this;
+  on<E extends string | symbol>(event: UntypedEvent<E, SFTPStreamEvents>, listener: Listener): this;
+  once<E extends keyof SFTPStreamEvents>(event: E, listener: SFTPStreamEvents[E]): this;
+  once<E extends string | symbol>(event: UntypedEvent<E, SFTPStreamEvents>, listener: Listener): this;
+  addListener<E extends keyof SFTPStreamEvents>(event: E, listener: SFTPStreamEvents[E]): this;
+  addListener<E extends string | symbol>(event: UntypedEvent<E, SFTPStreamEvents>, listener: Listener): this;
+  prependListener<E extends keyof SFTPStreamEvents>(event: E, listener: SFTPStreamEvents[E]): this;
+  prependListener<E extends string | symbol>(event: UntypedEvent<E, SFTPStreamEvents>, listener: Listener): this;
+  prependOnceListener<E extends keyof SFTPStreamEvents>(event: E, listener: SFTPStreamEvents[E]): this;
+  prependOnceListener<E extends string | symbol>(event: UntypedEvent<E, SFTPStreamEvents>, listener: Listener): this;
+  off<E extends keyof SFTPStreamEvents>(event: E, listener: SFTPStreamEvents[E]): this;
+  off<E extends string | symbol>(event: UntypedEvent<E, SFTPStreamEvents>, listener: Listener): this;
+  removeListener<E extends keyof SFTPStreamEvents>(event: E, listener: SFTPStreamEvents[E]): this;
+  removeListener<E extends string | symbol>(event: UntypedEvent<E, SFTPStreamEvents>, listener: Listener): this;
 }
 
 // ---------------------------------------------------------------- utils
 
 export declare const utils: {
-  parseKey(data: Buffer | string, passphrase?: Buffer | string): ParsedKey | ParsedKey[] | Error;
+  /**
+   * Parses a private or public key. An array for OpenSSH-format private key
+   * files (one key each), an Error (returned, not thrown) when the data is
+   * not a key or the passphrase is missing or wrong.
+   */
+  parseKey(data: Buffer | string, passphrase?: Buffer | string | null): ParsedKey | ParsedKey[] | Error;
   /** Seed API: decrypts, in place, what parseKey gave for an encrypted key without a passphrase. */
   decryptKey(parsed: ParsedKey | Error, passphrase: Buffer | string): ParsedKey;
   /** Seed API: the public half of a parsed key, as parseKey gives one. */
