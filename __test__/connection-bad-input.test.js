@@ -193,6 +193,8 @@ test('data past the window or over the packet size of a channel we confirmed end
     let got = 0;
     server.on('CHANNEL_DATA:9', (d) => (got += d.length));
     for (let i = 0; i < 4; i++) client.channelData(9, Buffer.alloc(16 * 1024));
+    await tick(); // channel data goes out on the next tick
+    assert.strictEqual(got, 64 * 1024);
     server.channelWindowAdjust(5, 64 * 1024); // the app read it all
     await tick();
     for (let i = 0; i < 4; i++) client.channelData(9, Buffer.alloc(16 * 1024));

@@ -11,6 +11,8 @@
 //   takeOutput()       the bytes produced since the last call (or null)
 //   <send method>(...) the ciphertext of that message, or null when it was
 //                      queued behind a key exchange (flushed by a later feed)
+//   channelData(...)   (and channelExtData) leave the ciphertext in the
+//                      engine and return how much waits there; see _deferOut
 
 const { Duplex } = require('stream');
 const { BUGGY_IMPLS, CHANNEL_OPEN_FAILURE, DISCONNECT_REASON } = require('./constants');
@@ -22,12 +24,23 @@ const methods = require('./ssh/methods');
 
 function DEBUG_NOOP() {}
 
+// Deferred channel data is pushed at once when this much has gathered: big
+// enough to carry a burst of 32 KiB packets, small enough to stay in cache
+// between sealing and the socket.
+const FLUSH_AT = 256 * 1024;
+
+function flushQueued(stream) {
+  stream._flushQueued = false;
+  if (!stream._ended) stream._flush();
+}
+
 class SSH2Stream extends Duplex {
   constructor(cfg) {
     const config = normalize(cfg, DEBUG_NOOP);
     super({ highWaterMark: config.highWaterMark, decodeStrings: true });
 
     this._needContinue = false;
+    this._flushQueued = false;
     this.bytesSent = 0;
     this.bytesReceived = 0;
     this.debug = config.debug;
@@ -96,7 +109,13 @@ class SSH2Stream extends Duplex {
       if (this._ended) return;
       const ev = events[i];
       const name = ev[0];
-      if (name.charCodeAt(0) === 95 /* '_' */) {
+      if (name === '_data') {
+        // [, name, received buffer, start, end(, type)]: channel data as a
+        // view of the bytes the engine decrypted in place.
+        const data = ev[2].subarray(ev[3], ev[4]);
+        if (ev.length === 6) this.emit(ev[1], ev[5], data);
+        else this.emit(ev[1], data);
+      } else if (name.charCodeAt(0) === 95 /* '_' */) {
         this._internal(ev);
       } else if (ev.length === 1) {
         // Byte counts are per keying, as 0.4.10 kept them.
@@ -180,6 +199,28 @@ class SSH2Stream extends Duplex {
     return !this._needContinue;
   }
 
+  /**
+   * Channel data sealed into the engine's output (`pending` bytes wait
+   * there; -1: queued behind a key exchange). It is pushed on the next
+   * tick, or now once FLUSH_AT has gathered: a burst of writes then crosses
+   * the pipe and the socket as one chunk, not one per packet. Every send
+   * takes the whole output, so messages keep their order.
+   */
+  _deferOut(pending) {
+    if (pending < 0) return this._pushOut(null);
+    if (this._ended) return false;
+    if (pending >= FLUSH_AT) return this._flush();
+    if (!this._flushQueued) {
+      this._flushQueued = true;
+      process.nextTick(flushQueued, this);
+    }
+    // What push() would have said had the bytes gone now (0.4.10).
+    const rs = this._readableState;
+    if (rs.length + pending < rs.highWaterMark || this._flowsOnItsOwn()) return true;
+    this._needContinue = true;
+    return false;
+  }
+
   /** Pushes ciphertext; the return value is what a write method returns. */
   _pushOut(buf) {
     let ok;
@@ -226,6 +267,8 @@ class SSH2Stream extends Duplex {
   /** Ends the readable side once (0.4.10's reset()): 'end' follows. */
   _end() {
     if (this._ended) return;
+    // Channel data still waiting for its tick goes first.
+    this._flush();
     this._ended = true;
     this.push(null);
   }

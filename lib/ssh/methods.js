@@ -59,10 +59,10 @@ const common = {
     return this._pushOut(this._native.channelWindowAdjust(chan >>> 0, amount >>> 0));
   },
   channelData(chan, data) {
-    return this._pushOut(this._native.channelData(chan >>> 0, bytes(data)));
+    return this._deferOut(this._native.channelData(chan >>> 0, bytes(data)));
   },
   channelExtData(chan, data, type) {
-    return this._pushOut(this._native.channelExtData(chan >>> 0, bytes(data), type >>> 0));
+    return this._deferOut(this._native.channelExtData(chan >>> 0, bytes(data), type >>> 0));
   },
   channelOpenConfirm(remoteChan, localChan, initWindow, maxPacket) {
     return this._pushOut(

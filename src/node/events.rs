@@ -40,6 +40,64 @@ impl<'env> Event<'env> {
     }
 }
 
+/// Where the payloads of one `Transport::feed_in_place` lie, so that channel
+/// data reaches JS as a view of that buffer rather than a copy (DESIGN.md:
+/// one copy at most). Data events are built as
+/// `['_data', name, <buffer>, start, end(, type)]`.
+pub struct InPlace<'env> {
+    base: usize,
+    len: usize,
+    buffer: Unknown<'env>,
+}
+
+impl<'env> InPlace<'env> {
+    /// `buf` is the memory of the JS Buffer `buffer`.
+    pub fn new(buf: &[u8], buffer: Unknown<'env>) -> Self {
+        InPlace {
+            base: buf.as_ptr() as usize,
+            len: buf.len(),
+            buffer,
+        }
+    }
+
+    /// `data`'s offset in the buffer, when it lies there (a decompressed
+    /// payload does not).
+    fn offset_of(&self, data: &[u8]) -> Option<usize> {
+        let at = (data.as_ptr() as usize).checked_sub(self.base)?;
+        (at + data.len() <= self.len).then_some(at)
+    }
+}
+
+/// CHANNEL_DATA / CHANNEL_EXTENDED_DATA: a view of the received buffer when
+/// the data lies in it, else a copy (0.4.10's argument order either way:
+/// `(data)` or `(type, data)`).
+fn data_event<'env>(
+    env: &'env Env,
+    in_place: Option<&InPlace<'env>>,
+    name: &str,
+    data_type: Option<u32>,
+    data: &[u8],
+) -> Result<Array<'env>> {
+    if let Some(ip) = in_place {
+        if let Some(at) = ip.offset_of(data) {
+            let mut ev = Event::new(env, "_data")?
+                .arg(name)?
+                .arg(ip.buffer)?
+                .arg(at as f64)?
+                .arg((at + data.len()) as f64)?;
+            if let Some(t) = data_type {
+                ev = ev.arg(t)?;
+            }
+            return Ok(ev.done());
+        }
+    }
+    let ev = Event::new(env, name)?;
+    Ok(match data_type {
+        Some(t) => ev.arg(t)?.buffer(data)?.done(),
+        None => ev.buffer(data)?.done(),
+    })
+}
+
 /// A plain object built field by field.
 pub struct Obj<'env> {
     env: &'env Env,
@@ -116,6 +174,7 @@ pub fn to_event<'env>(
     msg: &Message<'_>,
     payload: &[u8],
     session_id: &[u8],
+    in_place: Option<&InPlace<'env>>,
 ) -> Result<Option<Array<'env>>> {
     let ev = |name: &str| Event::new(env, name);
     let chan = |name: &str, c: u32| Event::new(env, &format!("{name}:{c}"));
@@ -298,17 +357,24 @@ pub fn to_event<'env>(
                 .arg(*bytes)?
                 .done()
         }
-        Message::ChannelData { recipient, data } => {
-            chan("CHANNEL_DATA", *recipient)?.buffer(data)?.done()
-        }
+        Message::ChannelData { recipient, data } => data_event(
+            env,
+            in_place,
+            &format!("CHANNEL_DATA:{recipient}"),
+            None,
+            data,
+        )?,
         Message::ChannelExtendedData {
             recipient,
             data_type,
             data,
-        } => chan("CHANNEL_EXTENDED_DATA", *recipient)?
-            .arg(*data_type)?
-            .buffer(data)?
-            .done(),
+        } => data_event(
+            env,
+            in_place,
+            &format!("CHANNEL_EXTENDED_DATA:{recipient}"),
+            Some(*data_type),
+            data,
+        )?,
         Message::ChannelEof(c) => chan("CHANNEL_EOF", *c)?.done(),
         Message::ChannelClose(c) => chan("CHANNEL_CLOSE", *c)?.done(),
         Message::ChannelSuccess(c) => chan("CHANNEL_SUCCESS", *c)?.done(),

@@ -3,7 +3,7 @@
 //! returns the ciphertext it produced (or null when a key exchange queued
 //! it). See lib/ssh.js for the contract from the JS side.
 
-use super::events::{to_event, Event as JsEvent, Obj};
+use super::events::{to_event, Event as JsEvent, InPlace, Obj};
 use super::keys::NativeKey;
 use crate::ssh::auth::{AuthMethod, InfoRequest, Prompt, UserauthRequest};
 use crate::ssh::channel::{
@@ -79,11 +79,16 @@ const DISCONNECT_NAMES: [&str; 15] = [
     "ILLEGAL_USER_NAME",
 ];
 
+/// Output reserved at once when bulk channel data starts gathering: what
+/// lib/ssh.js takes in one go (its FLUSH_AT) plus one more packet.
+const DATA_BATCH: usize = 256 * 1024 + 36 * 1024;
+
 impl SshSession {
     /// Converts transport events to JS event arrays, in order.
     fn run<'env>(
         &mut self,
         env: &'env Env,
+        in_place: Option<&InPlace<'env>>,
         drive: impl FnOnce(&mut Transport, &mut dyn FnMut(Event<'_>)),
     ) -> Result<Array<'env>> {
         let mut events = env.create_array(0)?;
@@ -175,8 +180,8 @@ impl SshSession {
                     Event::Payload(p) if session.ignores(p) => return Ok(None),
                     Event::Payload(p) => match session.decode(p) {
                         Ok(m) => {
-                            let sid = session.session_id().unwrap_or_default().to_vec();
-                            return to_event(env, &m, p, &sid);
+                            let sid = session.session_id().unwrap_or_default();
+                            return to_event(env, &m, p, sid, in_place);
                         }
                         Err(e) => {
                             fatal_decode.get_or_insert(e.to_string());
@@ -219,6 +224,29 @@ impl SshSession {
             Some(self.transport.take_output().into())
         } else {
             None
+        }
+    }
+
+    /// Seals `m` into the output buffer without taking it (see channel_data).
+    fn defer_msg(&mut self, m: &Message<'_>) -> i64 {
+        self.session.sent(m);
+        let sealed = match m.data_parts() {
+            Some((head, data)) => {
+                // Small writes (keystrokes) get no batch: the buffer goes
+                // to JS as it is, capacity and all.
+                let batch = if data.len() >= 8 * 1024 {
+                    DATA_BATCH
+                } else {
+                    0
+                };
+                self.transport.send_parts(head.as_bytes(), data, batch)
+            }
+            None => self.transport.send(&m.to_payload()),
+        };
+        if sealed {
+            self.transport.output_len() as i64
+        } else {
+            -1
         }
     }
 
@@ -326,7 +354,23 @@ impl SshSession {
 
     #[napi]
     pub fn feed<'env>(&mut self, env: &'env Env, chunk: &[u8]) -> Result<Array<'env>> {
-        self.run(env, |t, h| t.feed(chunk, h))
+        if !self.transport.past_ident() {
+            return self.run(env, None, |t, h| t.feed(chunk, h));
+        }
+        // The received bytes go into a Buffer of Node's (one copy), where
+        // packets are decrypted in place and channel data handed out as views.
+        let partial = self.transport.take_partial();
+        let mut js = if partial.is_empty() {
+            BufferSlice::copy_from(env, chunk)?
+        } else {
+            let mut whole = partial;
+            whole.extend_from_slice(chunk);
+            BufferSlice::copy_from(env, whole)?
+        };
+        let handle = js.to_unknown();
+        let buf: &mut [u8] = &mut js;
+        let in_place = InPlace::new(buf, handle);
+        self.run(env, Some(&in_place), |t, h| t.feed_in_place(buf, h))
     }
 
     #[napi]
@@ -345,7 +389,7 @@ impl SshSession {
         env: &'env Env,
         accepted: bool,
     ) -> Result<Array<'env>> {
-        self.run(env, |t, h| t.host_key_verdict(accepted, h))
+        self.run(env, None, |t, h| t.host_key_verdict(accepted, h))
     }
 
     #[napi(getter)]
@@ -443,21 +487,28 @@ impl SshSession {
         })
     }
 
+    /// Channel data stays in the output buffer: lib/ssh.js takes it once
+    /// per turn of the event loop (or when enough has gathered), so a burst
+    /// of writes crosses the stream pipeline as one chunk. Returns the bytes
+    /// waiting to be taken, or -1 when the message was queued behind a key
+    /// exchange.
     #[napi]
-    pub fn channel_data(&mut self, chan: u32, data: &[u8]) -> Option<Buffer> {
-        self.send_msg(&Message::ChannelData {
+    pub fn channel_data(&mut self, chan: u32, data: &[u8]) -> i64 {
+        let m = Message::ChannelData {
             recipient: chan,
             data,
-        })
+        };
+        self.defer_msg(&m)
     }
 
     #[napi]
-    pub fn channel_ext_data(&mut self, chan: u32, data: &[u8], data_type: u32) -> Option<Buffer> {
-        self.send_msg(&Message::ChannelExtendedData {
+    pub fn channel_ext_data(&mut self, chan: u32, data: &[u8], data_type: u32) -> i64 {
+        let m = Message::ChannelExtendedData {
             recipient: chan,
             data_type,
             data,
-        })
+        };
+        self.defer_msg(&m)
     }
 
     #[napi]

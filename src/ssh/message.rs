@@ -220,6 +220,29 @@ impl<'a> Message<'a> {
         }
     }
 
+    /// CHANNEL_DATA / CHANNEL_EXTENDED_DATA as header and data apart (the
+    /// header is the payload up to the data string's bytes), so the data
+    /// can be sealed without first being copied into a payload.
+    pub fn data_parts(&self) -> Option<(DataHeader, &'a [u8])> {
+        match *self {
+            Message::ChannelData { recipient, data } => Some(DataHeader::new(
+                msg::CHANNEL_DATA,
+                &[recipient, data.len() as u32],
+                data,
+            )),
+            Message::ChannelExtendedData {
+                recipient,
+                data_type,
+                data,
+            } => Some(DataHeader::new(
+                msg::CHANNEL_EXTENDED_DATA,
+                &[recipient, data_type, data.len() as u32],
+                data,
+            )),
+            _ => None,
+        }
+    }
+
     pub fn to_payload(&self) -> Vec<u8> {
         let mut w = Writer::with_capacity(64);
         self.encode(&mut w);
@@ -230,6 +253,31 @@ impl<'a> Message<'a> {
 fn unexpected_auth(method: Option<&str>) -> DecodeError {
     DecodeError::UnexpectedAuthMessage {
         method: method.unwrap_or("(none)").to_owned(),
+    }
+}
+
+/// The fixed part of a channel data payload: message number and uint32s.
+pub struct DataHeader {
+    bytes: [u8; 13],
+    len: usize,
+}
+
+impl DataHeader {
+    fn new<'a>(number: u8, fields: &[u32], data: &'a [u8]) -> (DataHeader, &'a [u8]) {
+        let mut h = DataHeader {
+            bytes: [0; 13],
+            len: 1,
+        };
+        h.bytes[0] = number;
+        for f in fields {
+            h.bytes[h.len..h.len + 4].copy_from_slice(&f.to_be_bytes());
+            h.len += 4;
+        }
+        (h, data)
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
     }
 }
 

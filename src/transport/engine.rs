@@ -282,6 +282,10 @@ impl Transport {
         std::mem::take(&mut self.out)
     }
 
+    pub fn output_len(&self) -> usize {
+        self.out.len()
+    }
+
     pub fn has_output(&self) -> bool {
         !self.out.is_empty()
     }
@@ -342,12 +346,47 @@ impl Transport {
             }
         }
         self.inbuf.extend_from_slice(data);
+        let mut inbuf = std::mem::take(&mut self.inbuf);
+        let pos = self.open_packets(&mut inbuf, on_event);
+        if !self.dead {
+            inbuf.drain(..pos.min(inbuf.len()));
+            self.inbuf = inbuf;
+        }
+    }
+
+    /// Whether `feed_in_place` may be used: the identification lines are
+    /// done (they are parsed from `feed`'s input as it comes).
+    pub fn past_ident(&self) -> bool {
+        self.header_done && !self.dead
+    }
+
+    /// The received bytes of a packet not yet complete, taken out: the
+    /// caller appends new input and hands the whole to `feed_in_place`.
+    pub fn take_partial(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.inbuf)
+    }
+
+    /// Like `feed`, for a buffer that is `take_partial()` followed by new
+    /// input, owned by the caller: packets are decrypted where they lie, so
+    /// the payloads the events borrow are slices of `buf` (lib/ssh.js hands
+    /// channel data out as views of it, without a copy).
+    pub fn feed_in_place(&mut self, buf: &mut [u8], on_event: &mut dyn FnMut(Event<'_>)) {
+        debug_assert!(self.inbuf.is_empty());
+        let pos = self.open_packets(buf, on_event);
+        if !self.dead {
+            self.inbuf = buf[pos.min(buf.len())..].to_vec();
+        }
+    }
+
+    /// Opens and handles each whole packet at the front of `inbuf`; returns
+    /// how many bytes they took.
+    fn open_packets(&mut self, inbuf: &mut [u8], on_event: &mut dyn FnMut(Event<'_>)) -> usize {
         let mut pos = 0;
         loop {
             if self.dead {
                 break;
             }
-            let opened = match self.opener.open(&mut self.inbuf[pos..]) {
+            let opened = match self.opener.open(&mut inbuf[pos..]) {
                 Ok(Some(o)) => o,
                 Ok(None) => break,
                 Err(e) => {
@@ -360,9 +399,6 @@ impl Transport {
             let end = pos + opened.payload.end;
             pos += opened.consumed;
             self.bytes_in_keying += opened.consumed as u64;
-            // Split the borrow: the payload lives in inbuf, the handler
-            // needs the rest of self.
-            let inbuf = std::mem::take(&mut self.inbuf);
             let result = match self.inflate.as_mut() {
                 None => self.handle(&inbuf[start..end], on_event),
                 Some(inflater) => match inflater.decompress(&inbuf[start..end]) {
@@ -374,16 +410,12 @@ impl Transport {
                     )),
                 },
             };
-            self.inbuf = inbuf;
             if let Err(f) = result {
                 self.fail(f, on_event);
                 break;
             }
         }
-        self.inbuf.drain(..pos.min(self.inbuf.len()));
-        if self.dead {
-            self.inbuf = Vec::new();
-        }
+        pos
     }
 
     fn fail(&mut self, f: Fault, on_event: &mut dyn FnMut(Event<'_>)) {
@@ -481,6 +513,23 @@ impl Transport {
             return false;
         }
         self.seal(payload);
+        true
+    }
+
+    /// `send` for a payload in two parts (see `Sealer::seal_parts`); `batch`
+    /// is how much more output the caller expects to gather before taking
+    /// it, reserved at once rather than grown by doubling.
+    pub fn send_parts(&mut self, head: &[u8], body: &[u8], batch: usize) -> bool {
+        if self.dead {
+            return true;
+        }
+        if self.kex.is_some() || !self.first_kex_done || self.deflate.is_some() {
+            return self.send(&[head, body].concat());
+        }
+        if self.out.capacity() - self.out.len() < head.len() + body.len() + 64 {
+            self.out.reserve(batch.max(head.len() + body.len() + 64));
+        }
+        self.sealer.seal_parts(head, body, &mut self.out);
         true
     }
 

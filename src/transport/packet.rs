@@ -162,22 +162,30 @@ impl Sealer {
 
     /// Appends the wire form of one packet carrying `payload` to `out`.
     pub fn seal(&mut self, payload: &[u8], out: &mut Vec<u8>) {
+        self.seal_parts(payload, &[], out)
+    }
+
+    /// Like `seal`, for a payload in two parts (a message header and its
+    /// data), so bulk data is copied once: straight into the packet.
+    pub fn seal_parts(&mut self, head: &[u8], body: &[u8], out: &mut Vec<u8>) {
+        let payload_len = head.len() + body.len();
         let block = self.prot.block_len();
-        let aligned = if self.prot.aligns_length() { 5 } else { 1 } + payload.len();
+        let aligned = if self.prot.aligns_length() { 5 } else { 1 } + payload_len;
         let mut pad = block - aligned % block;
         if pad < 4 {
             pad += block;
         }
         // RFC 4253 6: at least 16 bytes on the wire before the MAC.
-        if 4 + 1 + payload.len() + pad < 16 {
+        if 4 + 1 + payload_len + pad < 16 {
             pad += block;
         }
-        let packet_len = (1 + payload.len() + pad) as u32;
+        let packet_len = (1 + payload_len + pad) as u32;
         let start = out.len();
         out.reserve(4 + packet_len as usize + self.prot.trailer_len());
         out.extend_from_slice(&packet_len.to_be_bytes());
         out.push(pad as u8);
-        out.extend_from_slice(payload);
+        out.extend_from_slice(head);
+        out.extend_from_slice(body);
         let padding = self.padding(pad);
         out.extend_from_slice(&padding);
         let seq = self.seq;

@@ -1,0 +1,184 @@
+'use strict';
+// The bulk data path: channel data written in one turn of the event loop
+// leaves as few large chunks (not a chunk per packet), in order with the
+// messages around it; received channel data is handed out as views of the
+// decrypted input, byte-exact, under every cipher family and with zlib.
+
+const test = require('node:test');
+const assert = require('node:assert');
+const crypto = require('crypto');
+const { PassThrough } = require('stream');
+const { SSH2Stream } = require('..');
+const { hostKey } = require('./helpers/pair');
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+/**
+ * A client and a server joined through two PassThroughs, so each chunk one
+ * side pushes can be counted; resolves once a session channel is open
+ * (client channel 0, server channel 7, 4 MiB windows, 32 KiB packets).
+ */
+async function channelPair(algorithms = {}) {
+  const server = new SSH2Stream({ server: true, hostKeys: { 'ssh-ed25519': hostKey('ssh-ed25519') }, algorithms });
+  const client = new SSH2Stream({ algorithms });
+  const up = new PassThrough({ highWaterMark: 1 << 24 });
+  const down = new PassThrough({ highWaterMark: 1 << 24 });
+  const chunks = { up: [], down: [] };
+  up.on('data', (c) => chunks.up.push(c.length));
+  down.on('data', (c) => chunks.down.push(c.length));
+  client.pipe(up).pipe(server).pipe(down).pipe(client);
+  server.on('SERVICE_REQUEST', (name) => server.serviceAccept(name));
+  server.on('USERAUTH_REQUEST', () => server.authSuccess());
+  server.on('CHANNEL_OPEN', (info) => server.channelOpenConfirm(info.sender, 7, 4 << 20, 32 * 1024));
+  client.on('fingerprint', (_k, verify) => verify(true));
+  client.once('ready', () => client.service('ssh-userauth'));
+  client.on('SERVICE_ACCEPT', () => client.authPassword('u', 'p'));
+  client.on('USERAUTH_SUCCESS', () => client.session(0, 4 << 20, 32 * 1024));
+  await new Promise((resolve, reject) => {
+    client.once('CHANNEL_OPEN_CONFIRMATION:0', resolve);
+    client.once('error', reject);
+    server.once('error', reject);
+  });
+  await tick();
+  chunks.up.length = 0;
+  chunks.down.length = 0;
+  return { client, server, chunks };
+}
+
+test('a burst of channel data leaves as a few large chunks, not a chunk per packet', async () => {
+  const { client, server, chunks } = await channelPair();
+  const sent = [];
+  const got = [];
+  server.on('CHANNEL_DATA:7', (d) => got.push(d));
+  for (let i = 0; i < 64; i++) {
+    const b = crypto.randomBytes(32 * 1024 - 64);
+    sent.push(b);
+    assert.strictEqual(client.channelData(7, b), true);
+  }
+  await tick();
+  await tick();
+  // 64 packets cross in chunks of many packets each (a chunk leaves once
+  // 256 KiB have gathered, the rest on the next tick).
+  assert.ok(chunks.up.length > 0 && chunks.up.length <= 16, `the burst crossed in ${chunks.up.length} chunks`);
+  assert.ok(Math.max(...chunks.up) > 4 * 32 * 1024, `largest chunk ${Math.max(...chunks.up)} bytes`);
+  assert.ok(Buffer.concat(got).equals(Buffer.concat(sent)), 'data arrived whole and in order');
+  client.destroy();
+  server.destroy();
+});
+
+test('deferred channel data keeps its place among the messages around it', async () => {
+  const { client, server } = await channelPair();
+  const order = [];
+  server.on('CHANNEL_DATA:7', (d) => order.push(`data ${d.toString()}`));
+  server.on('CHANNEL_EXTENDED_DATA:7', (type, d) => order.push(`ext ${type} ${d.toString()}`));
+  server.on('CHANNEL_REQUEST:7', (info) => order.push(`request ${info.request}`));
+  server.on('CHANNEL_EOF:7', () => order.push('eof'));
+  server.on('CHANNEL_CLOSE:7', () => order.push('close'));
+  client.channelData(7, Buffer.from('one'));
+  client.exec(7, 'true', false); // sent at once: must not overtake 'one'
+  client.channelData(7, Buffer.from('two'));
+  client.channelExtData(7, Buffer.from('three'), 1);
+  client.channelEOF(7);
+  client.channelClose(7);
+  await tick();
+  await tick();
+  assert.deepStrictEqual(order, ['data one', 'request exec', 'data two', 'ext 1 three', 'eof', 'close']);
+  client.destroy();
+  server.destroy();
+});
+
+test('channel data still pending when the stream ends goes out before the end', async () => {
+  const { client, server } = await channelPair();
+  const got = [];
+  server.on('CHANNEL_DATA:7', (d) => got.push(d.toString()));
+  const serverEnded = new Promise((r) => server.once('DISCONNECT', r));
+  client.channelData(7, Buffer.from('last words'));
+  client.disconnect();
+  await serverEnded;
+  assert.deepStrictEqual(got, ['last words']);
+  client.destroy();
+  server.destroy();
+});
+
+test('read directly (not piped), deferred writes say false past the high-water mark and "continue" follows reading', async () => {
+  const { client, server } = await channelPair();
+  // Take the client off the pipe and read it by hand.
+  client.unpipe();
+  const results = [];
+  for (let i = 0; i < 4; i++) results.push(client.channelData(7, Buffer.alloc(16 * 1024)));
+  // 0.4.10's high-water mark is 32 KiB: the second 16 KiB packet (with its
+  // framing) reaches it.
+  assert.deepStrictEqual(results, [true, false, false, false]);
+  const cont = new Promise((r) => client.once('continue', r));
+  await tick();
+  let read = 0;
+  for (let c; (c = client.read()) !== null; ) read += c.length;
+  assert.ok(read > 64 * 1024, `read ${read} bytes`);
+  await cont;
+  client.destroy();
+  server.destroy();
+});
+
+for (const [cipher, hmac, compress] of [
+  ['aes128-gcm@openssh.com', 'hmac-sha2-256', 'none'],
+  ['chacha20-poly1305@openssh.com', 'hmac-sha2-256', 'none'],
+  ['aes128-ctr', 'hmac-sha2-256', 'none'],
+  ['aes256-ctr', 'hmac-sha2-512-etm@openssh.com', 'none'],
+  ['aes128-gcm@openssh.com', 'hmac-sha2-256', 'zlib@openssh.com'],
+]) {
+  test(`received channel data is byte-exact under ${cipher} + ${hmac} + ${compress}, whatever the chunking`, async () => {
+    const { client, server } = await channelPair({ cipher: [cipher], hmac: [hmac], compress: [compress] });
+    // Re-chunk the client's output at random sizes, so packets straddle chunks.
+    client.unpipe();
+    let seed = 7;
+    const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+    client.resume();
+    client.on('data', (c) => {
+      for (let i = 0; i < c.length; ) {
+        const n = Math.min(c.length - i, 1 + (rnd() % 5000));
+        server.write(c.subarray(i, i + n));
+        i += n;
+      }
+    });
+    const sent = [];
+    const got = [];
+    const views = new Set();
+    server.on('CHANNEL_DATA:7', (d) => {
+      got.push(Buffer.from(d));
+      views.add(d.buffer);
+    });
+    server.on('CHANNEL_EXTENDED_DATA:7', (type, d) => got.push(Buffer.concat([Buffer.from([type]), d])));
+    for (let i = 0; i < 40; i++) {
+      const b = crypto.randomBytes(1 + (rnd() % (32 * 1024 - 64)));
+      if (i % 10 === 9) {
+        client.channelExtData(7, b, 1);
+        sent.push(Buffer.concat([Buffer.from([1]), b]));
+      } else {
+        client.channelData(7, b);
+        sent.push(b);
+      }
+      if (i % 7 === 0) await tick();
+    }
+    await tick();
+    await tick();
+    assert.strictEqual(got.length, sent.length);
+    for (let i = 0; i < sent.length; i++) assert.ok(got[i].equals(sent[i]), `message ${i} differs`);
+    client.destroy();
+    server.destroy();
+  });
+}
+
+test('channel data from one input chunk are views of one buffer (no copy per packet)', async () => {
+  const { client, server } = await channelPair();
+  const buffers = [];
+  server.on('CHANNEL_DATA:7', (d) => buffers.push(d));
+  for (let i = 0; i < 8; i++) client.channelData(7, Buffer.alloc(1000, i));
+  await tick();
+  await tick();
+  assert.strictEqual(buffers.length, 8);
+  assert.ok(buffers.every((b) => Buffer.isBuffer(b)));
+  assert.strictEqual(new Set(buffers.map((b) => b.buffer)).size, 1, 'one backing buffer for the chunk');
+  buffers.forEach((b, i) => assert.ok(b.equals(Buffer.alloc(1000, i))));
+  client.destroy();
+  server.destroy();
+});
