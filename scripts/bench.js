@@ -3,7 +3,9 @@
 // `npm run bench [-- --quick] [-- --only <substring>]`: each figure for this
 // package and for ssh2-streams@0.4.10 in the same run, interleaved, each
 // measurement in a fresh child process; prints medians with min-max and the
-// ratio ours/original, and writes bench/results.json.
+// ratio ours/original, and writes bench/results.json. Where it is a useful
+// anchor, ssh2@1.17.0's own protocol layer ('v1', scripts/bench/v1-pair.js)
+// runs the same raw and handshake figures in the same run.
 
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -17,7 +19,7 @@ const reps = quick ? 3 : 5;
 const rawMiB = quick ? 64 : 256;
 const handshakes = quick ? 30 : 100;
 
-const IMPLS = ['orig', 'ours'];
+const IMPLS = ['orig', 'ours', 'v1'];
 const W = path.join(__dirname, 'bench');
 
 // Each row: a name, how to run it for an implementation (or null where that
@@ -32,7 +34,11 @@ for (const [cipher, hmac] of [
 ]) {
   const label = hmac === '-' ? cipher : `${cipher} + ${hmac}`;
   const origHas = !/etm|chacha/.test(label);
-  const cmd = (impl) => (impl === 'ours' || origHas ? ['raw.js', impl, cipher, hmac, String(rawMiB)] : null);
+  const v1Has = !/etm|sha2-512/.test(label);
+  const cmd = (impl) =>
+    impl === 'ours' || (impl === 'orig' && origHas) || (impl === 'v1' && v1Has)
+      ? ['raw.js', impl, cipher, hmac, String(rawMiB)]
+      : null;
   rows.push({ name: `raw MB/s, ${label}`, cmd, field: 'mbps', higher: true });
   if (cipher.startsWith('aes128-gcm'))
     rows.push({ name: `raw CPU s/GiB, ${label}`, cmd, field: 'cpuSecPerGiB', higher: false });
@@ -44,28 +50,28 @@ for (const [kex, ours, orig] of [
 ]) {
   rows.push({
     name: `handshakes/s, ${kex.replace('@libssh.org', '')} + ${ours}`,
-    cmd: (impl) => ['handshake.js', impl, kex, impl === 'ours' ? ours : orig, String(handshakes)],
+    cmd: (impl) => ['handshake.js', impl, kex, impl === 'orig' ? orig : ours, String(handshakes)],
     field: 'perSecond',
     higher: true,
   });
 }
 rows.push({
   name: `ssh2@0.8.9 exec over TCP MB/s (${rawMiB} MiB)`,
-  cmd: (impl) => ['tcp-exec.js', impl, String(rawMiB)],
+  cmd: (impl) => (impl === 'v1' ? null : ['tcp-exec.js', impl, String(rawMiB)]),
   field: 'mbps',
   higher: true,
 });
 for (const direction of ['get', 'put']) {
   rows.push({
     name: `ssh2@0.8.9 SFTP fast${direction === 'get' ? 'Get' : 'Put'} over TCP MB/s (${rawMiB} MiB)`,
-    cmd: (impl) => ['sftp.js', impl, direction, String(rawMiB)],
+    cmd: (impl) => (impl === 'v1' ? null : ['sftp.js', impl, direction, String(rawMiB)]),
     field: 'mbps',
     higher: true,
   });
 }
 rows.push({
   name: 'memory KB per idle pair',
-  cmd: (impl) => ['memory.js', impl, '200'],
+  cmd: (impl) => (impl === 'v1' ? null : ['memory.js', impl, '200']),
   node: ['--expose-gc'],
   field: 'kbPerPair',
   higher: false,
@@ -96,7 +102,7 @@ function stats(values) {
 }
 
 const selected = rows.filter((r) => !only || r.name.includes(only));
-const results = selected.map((row) => ({ row, samples: { orig: [], ours: [] }, errors: { orig: null, ours: null } }));
+const results = selected.map((row) => ({ row, samples: { orig: [], ours: [], v1: [] }, errors: { orig: null, ours: null, v1: null } }));
 for (let rep = 0; rep < reps; rep++) {
   for (const res of results) {
     // Alternate which implementation goes first so drift hits both alike.
@@ -116,19 +122,21 @@ const fmt = (s) => (s ? `${s.median.toFixed(s.median < 10 ? 2 : 0)} [${s.min.toF
 const table = results.map(({ row, samples, errors }) => {
   const o = stats(samples.orig);
   const u = stats(samples.ours);
-  let ratio = null;
-  if (o && u) ratio = row.higher ? u.median / o.median : u.median / o.median;
+  const v = stats(samples.v1);
+  const ratio = (base) => (base && u ? `${(u.median / base.median).toFixed(2)}x` : '-');
   return {
     figure: row.name,
     original: fmt(o) || errors.orig || '-',
     ours: fmt(u) || errors.ours || '-',
-    ratio: ratio === null ? '-' : `${ratio.toFixed(2)}x`,
-    stats: { orig: o, ours: u },
+    ratio: ratio(o),
+    v1: fmt(v) || errors.v1 || '-',
+    ratioV1: ratio(v),
+    stats: { orig: o, ours: u, v1: v },
   };
 });
 
-const header = ['figure', 'ssh2-streams@0.4.10 median [min-max]', 'ours median [min-max]', 'ours/original'];
-const lines = table.map((t) => [t.figure, t.original, t.ours, t.ratio]);
+const header = ['figure', 'ssh2-streams@0.4.10 median [min-max]', 'ours median [min-max]', 'ours/0.4.10', 'ssh2@1.17.0 protocol', 'ours/1.17.0'];
+const lines = table.map((t) => [t.figure, t.original, t.ours, t.ratio, t.v1, t.ratioV1]);
 const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).slice(0, 60).length)));
 const out = [header, widths.map((w) => '-'.repeat(w)), ...lines]
   .map((l) => '| ' + l.map((c, i) => String(c).slice(0, 60).padEnd(widths[i])).join(' | ') + ' |')

@@ -9,7 +9,10 @@ const path = require('path');
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 
-/** The module under test: 'ours' (this package) or 'orig' (ssh2-streams@0.4.10). */
+/**
+ * The module under test: 'ours' (this package) or 'orig' (ssh2-streams@0.4.10);
+ * 'v1' (ssh2@1.17.0's protocol layer) is joined by v1-pair.js instead.
+ */
 function load(impl) {
   if (impl === 'ours') return require('../../index.js');
   if (impl === 'orig') return require('ssh2-streams');
@@ -38,15 +41,21 @@ function hostKey(impl, keyType) {
  * session channel open. algorithms: { kex, serverHostKey, cipher, hmac }.
  */
 function connect(impl, { algorithms, window = 2 * 1024 * 1024, packetSize = 32 * 1024 }) {
-  const { SSH2Stream } = load(impl);
-  const keyType = algorithms.serverHostKey[0].startsWith('rsa-') ? 'ssh-rsa' : algorithms.serverHostKey[0];
-  const server = new SSH2Stream({
-    server: true,
-    hostKeys: { [keyType]: hostKey(impl, keyType) },
-    algorithms,
-  });
-  const client = new SSH2Stream({ algorithms });
-  client.pipe(asyncHop()).pipe(server).pipe(asyncHop()).pipe(client);
+  let client;
+  let server;
+  if (impl === 'v1') {
+    ({ client, server } = require('./v1-pair').sides(algorithms, asyncHop));
+  } else {
+    const { SSH2Stream } = load(impl);
+    const keyType = algorithms.serverHostKey[0].startsWith('rsa-') ? 'ssh-rsa' : algorithms.serverHostKey[0];
+    server = new SSH2Stream({
+      server: true,
+      hostKeys: { [keyType]: hostKey(impl, keyType) },
+      algorithms,
+    });
+    client = new SSH2Stream({ algorithms });
+    client.pipe(asyncHop()).pipe(server).pipe(asyncHop()).pipe(client);
+  }
 
   return new Promise((resolve, reject) => {
     client.on('error', reject);
@@ -74,7 +83,7 @@ function connect(impl, { algorithms, window = 2 * 1024 * 1024, packetSize = 32 *
 
 /** Ends both streams and resolves once both have closed or ended. */
 function close({ client, server }) {
-  const done = (s) => new Promise((r) => (s.destroyed || s._readableState.ended ? r() : s.once('end', r).once('close', r)));
+  const done = (s) => new Promise((r) => (s.destroyed || s._readableState?.ended ? r() : s.once('end', r).once('close', r)));
   const both = Promise.all([done(client), done(server)]);
   client.disconnect();
   return Promise.race([both, new Promise((r) => setTimeout(r, 1000))]);
