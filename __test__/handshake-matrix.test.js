@@ -93,3 +93,26 @@ test('every compression method', { skip: ENGINE_MISSING }, async (t) => {
     });
   }
 });
+
+test("the client's host key debug line is 0.4.10's: one of 'by default', 'verified' or 'denied'", { skip: ENGINE_MISSING }, async () => {
+  const hostLines = async (fingerprint) => {
+    const lines = [];
+    const { SSH2Stream } = require('..');
+    const { hostKey } = require('./helpers/pair');
+    const server = new SSH2Stream({ server: true, hostKeys: { 'ssh-ed25519': hostKey('ssh-ed25519') } });
+    const client = new SSH2Stream({ debug: (m) => /^DEBUG: Host (accepted|denied)/.test(m) && lines.push(m) });
+    if (fingerprint) client.on('fingerprint', fingerprint);
+    server.on('error', () => {});
+    client.pipe(server).pipe(client);
+    await new Promise((r) => {
+      client.once('ready', r);
+      client.once('error', r);
+    });
+    client.destroy();
+    server.destroy();
+    return lines;
+  };
+  assert.deepStrictEqual(await hostLines(null), ['DEBUG: Host accepted by default (no verification)']);
+  assert.deepStrictEqual(await hostLines((_k, verify) => verify(true)), ['DEBUG: Host accepted (verified)']);
+  assert.deepStrictEqual(await hostLines((_k, verify) => setImmediate(verify, false)), ['DEBUG: Host denied via fingerprint verification']);
+});

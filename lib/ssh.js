@@ -315,6 +315,7 @@ function onKEXDH_REPLY(self, info) {
     return;
   }
   let verdict;
+  let byDefault = false;
   let sync = true;
   const decide = (permitted) => {
     if (verdict !== undefined) return;
@@ -322,7 +323,8 @@ function onKEXDH_REPLY(self, info) {
     if (!sync) finish();
   };
   const finish = () => {
-    self.debug(verdict ? 'DEBUG: Host accepted (verified)' : 'DEBUG: Host denied via fingerprint verification');
+    // 0.4.10 says one of the three, never two.
+    if (!byDefault) self.debug(verdict ? 'DEBUG: Host accepted (verified)' : 'DEBUG: Host denied via fingerprint verification');
     const events = self._native.hostKeyVerdict(verdict);
     self._flush();
     if (!verdict) self._fatal('Handshake failed: host fingerprint verification failed', 'handshake');
@@ -332,6 +334,7 @@ function onKEXDH_REPLY(self, info) {
   sync = false;
   if (!emitted) {
     self.debug('DEBUG: Host accepted by default (no verification)');
+    byDefault = true;
     verdict = true;
   }
   if (verdict !== undefined) finish();
