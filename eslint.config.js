@@ -20,4 +20,11 @@ module.exports = [
       'no-var': 'error',
     },
   },
+  {
+    // Consumer specs run under both Jest and mocha: only the globals both have.
+    files: ['__test__/consumers/**/*.spec.js'],
+    languageOptions: {
+      globals: { describe: 'readonly', it: 'readonly', beforeEach: 'readonly', afterEach: 'readonly' },
+    },
+  },
 ];
