@@ -3,7 +3,7 @@
 // platform package (with the binary built here), install both offline into
 // a new project with no cargo on PATH, and run a handshake, password auth,
 // an exec on a session channel and an SFTP round trip there, from the
-// platform package's binary. Without the platform package, the same install
+// platform package's binary, and import the package as an ES module. Without the platform package, the same install
 // fails with the install hook's one message. Nothing is written to the repo:
 // the main package is packed from a copy of the files it publishes.
 
@@ -148,6 +148,17 @@ roundTrip(api).then((r) => {
   assert.strictEqual(r.sftpBytes, 300 * 1024);
   assert.strictEqual(r.sftpSame, true);
   t.diagnostic(`app ran in ${Date.now() - started} ms`);
+
+  // import from the installed package gives the objects require gives.
+  fs.writeFileSync(
+    path.join(proj, 'esm.mjs'),
+    `import def, { SSH2Stream, SFTPStream, utils, constants } from 'ssh2-streams-native';
+import { createRequire } from 'node:module';
+const cjs = createRequire(import.meta.url)('ssh2-streams-native');
+console.log(def === cjs && SSH2Stream === cjs.SSH2Stream && SFTPStream === cjs.SFTPStream && utils === cjs.utils && constants === cjs.constants);
+`
+  );
+  assert.strictEqual(mustRun(process.execPath, ['esm.mjs'], { cwd: proj, env }).stdout, 'true\n');
 });
 
 test('tarball without the platform package and without cargo: the install fails with one clear message', { skip: skipReason(), timeout: 60000 }, (t) => {
