@@ -63,6 +63,23 @@ test('the loader says what is missing when no binary is there', () => {
   assert.match(r.stderr, /npm run build/);
 });
 
+test('SSH2_STREAMS_NATIVE_BINARY names the binary to load, and only that one', () => {
+  const dir = packageCopy();
+  const elsewhere = path.join(dir, 'engine.node');
+  fs.copyFileSync(path.join(root, binaryName), elsewhere);
+  const script = "console.log(require('./lib/binding.js').loadedFrom)";
+  const ok = spawnSync(process.execPath, ['-e', script], { cwd: dir, encoding: 'utf8', env: { ...process.env, SSH2_STREAMS_NATIVE_BINARY: elsewhere } });
+  // A wrong path is an error even with a loadable binary in the package root.
+  fs.copyFileSync(path.join(root, binaryName), path.join(dir, binaryName));
+  const missing = path.join(dir, 'missing.node');
+  const bad = spawnSync(process.execPath, ['-e', script], { cwd: dir, encoding: 'utf8', env: { ...process.env, SSH2_STREAMS_NATIVE_BINARY: missing } });
+  fs.rmSync(dir, { recursive: true, force: true });
+  assert.strictEqual(ok.status, 0, ok.stderr);
+  assert.strictEqual(ok.stdout.trim(), elsewhere);
+  assert.notStrictEqual(bad.status, 0);
+  assert.ok(bad.stderr.includes(`SSH2_STREAMS_NATIVE_BINARY=${missing}: no such file`), bad.stderr);
+});
+
 test('every platform package names its binary and its platform', () => {
   for (const t of fs.readdirSync(path.join(root, 'npm'))) {
     const pkg = JSON.parse(fs.readFileSync(path.join(root, 'npm', t, 'package.json'), 'utf8'));

@@ -175,6 +175,7 @@ test('tarball without the platform package and without cargo: the install fails 
   assert.notStrictEqual(r.status, 0);
   const output = r.stdout + r.stderr;
   assert.match(output, /ssh2-streams-native: no prebuilt binary for this platform and no Rust toolchain to build one/);
+  assert.match(output, new RegExp(`optional dependency ${PLATFORM_PKG}, which is not installed`));
   assert.match(output, /rustup\.rs/);
   assert.doesNotMatch(output, /Compiling|error\[E/);
 });

@@ -32,13 +32,26 @@ if (!force && loadable()) {
   process.exit(0);
 }
 
+const triple = require(join(root, 'lib', 'triple.js'));
+
+/** The platform package for this triple, if there is one (the tarball lists them as optionalDependencies). */
+function prebuiltPackage() {
+  const name = `ssh2-streams-native-${triple}`;
+  const optional = require(join(root, 'package.json')).optionalDependencies || {};
+  return name in optional || existsSync(join(root, 'npm', triple, 'package.json')) ? name : null;
+}
+
 const cargo = process.env.CARGO || 'cargo';
 const probe = spawnSync(cargo, ['--version'], { encoding: 'utf8' });
 if (probe.error || probe.status !== 0) {
+  const pkg = prebuiltPackage();
   fail(
     'no prebuilt binary for this platform and no Rust toolchain to build one.\n' +
-      '  Install Rust (https://rustup.rs, 1.88 or newer) and run `npm install` again,\n' +
-      '  or install the prebuilt package for your platform.'
+      (pkg
+        ? `  The binary for ${triple} comes in the optional dependency ${pkg}, which is not installed:\n` +
+          '  npm leaves it out with --omit=optional or a lockfile made without it.\n'
+        : `  There is no prebuilt package for ${triple}.\n`) +
+      '  Or install Rust (https://rustup.rs, 1.88 or newer) and run `npm install` again.'
   );
 }
 
@@ -54,7 +67,6 @@ const libName = {
 const built = join(targetDir, 'release', libName);
 if (!existsSync(built)) fail(`cargo reported success but ${built} is missing`);
 
-const triple = require(join(root, 'lib', 'triple.js'));
 const fileName = `ssh2-streams-native.${triple}.node`;
 const dest = prebuilt ? join(root, 'npm', triple, fileName) : join(root, fileName);
 if (prebuilt && !existsSync(join(root, 'npm', triple, 'package.json'))) fail(`no platform package npm/${triple}/`);
