@@ -214,3 +214,18 @@ test('data past the window or over the packet size of a channel we confirmed end
     assert.deepStrictEqual(seen(server), ['error: Channel 9: data packet of 16385 bytes exceeds the agreed maximum of 16384', 'end']);
   }
 });
+
+test("a peer's DISCONNECT with an error reason: 'error' first, then 'DISCONNECT', then 'end' (0.4.10's order)", async () => {
+  const { client, server } = await handshake({});
+  const order = [];
+  client.removeAllListeners('error');
+  client.on('error', (e) => order.push(`error ${e.code} ${e.message}`));
+  client.on('DISCONNECT', (name, code) => order.push(`DISCONNECT ${name} ${code}`));
+  const ended = new Promise((r) => client.once('end', r));
+  server.disconnect(constants.DISCONNECT_REASON.PROTOCOL_ERROR);
+  await ended;
+  order.push('end');
+  assert.deepStrictEqual(order, [`error 2 PROTOCOL_ERROR`, 'DISCONNECT PROTOCOL_ERROR 2', 'end']);
+  client.destroy();
+  server.destroy();
+});

@@ -170,14 +170,16 @@ class SSH2Stream extends Duplex {
       case '_disconnect': {
         // [, reason name, code, description, lang]: 0.4.10 reports every
         // reason but BY_APPLICATION as an error, then ends.
+        // In 0.4.10 its own listener ran first: 'error', the end, and only
+        // then the app's 'DISCONNECT' listeners.
         const [, name, code, description, lang] = ev;
-        this.emit('DISCONNECT', name, code, description, lang);
         if (code !== DISCONNECT_REASON.BY_APPLICATION) {
           const err = new Error(description || name);
           err.code = code;
           this.emit('error', err);
         }
         this._end();
+        this.emit('DISCONNECT', name, code, description, lang);
         break;
       }
       case '_userauthRequest':
