@@ -185,17 +185,6 @@ pub fn encode_window_adjust(w: &mut Writer, recipient: u32, bytes: u32) {
     w.u8(msg::CHANNEL_WINDOW_ADJUST).u32(recipient).u32(bytes);
 }
 
-pub fn encode_data(w: &mut Writer, recipient: u32, data: &[u8]) {
-    w.u8(msg::CHANNEL_DATA).u32(recipient).string(data);
-}
-
-pub fn encode_extended_data(w: &mut Writer, recipient: u32, data_type: u32, data: &[u8]) {
-    w.u8(msg::CHANNEL_EXTENDED_DATA)
-        .u32(recipient)
-        .u32(data_type)
-        .string(data);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

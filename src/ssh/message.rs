@@ -197,14 +197,11 @@ impl<'a> Message<'a> {
             Message::ChannelWindowAdjust { recipient, bytes } => {
                 super::channel::encode_window_adjust(w, *recipient, *bytes)
             }
-            Message::ChannelData { recipient, data } => {
-                super::channel::encode_data(w, *recipient, data)
+            Message::ChannelData { .. } | Message::ChannelExtendedData { .. } => {
+                if let Some((head, data)) = self.data_parts() {
+                    w.raw(head.as_bytes()).raw(data);
+                }
             }
-            Message::ChannelExtendedData {
-                recipient,
-                data_type,
-                data,
-            } => super::channel::encode_extended_data(w, *recipient, *data_type, data),
             Message::ChannelEof(c) => super::channel::encode_channel_only(w, msg::CHANNEL_EOF, *c),
             Message::ChannelClose(c) => {
                 super::channel::encode_channel_only(w, msg::CHANNEL_CLOSE, *c)
@@ -222,21 +219,23 @@ impl<'a> Message<'a> {
 
     /// CHANNEL_DATA / CHANNEL_EXTENDED_DATA as header and data apart (the
     /// header is the payload up to the data string's bytes), so the data
-    /// can be sealed without first being copied into a payload.
+    /// can be sealed without first being copied into a payload. `encode`
+    /// writes these two messages from it too: one definition of the layout.
     pub fn data_parts(&self) -> Option<(DataHeader, &'a [u8])> {
         match *self {
-            Message::ChannelData { recipient, data } => Some(DataHeader::new(
-                msg::CHANNEL_DATA,
-                &[recipient, data.len() as u32],
+            Message::ChannelData { recipient, data } => Some((
+                DataHeader::new(msg::CHANNEL_DATA, &[recipient, data.len() as u32]),
                 data,
             )),
             Message::ChannelExtendedData {
                 recipient,
                 data_type,
                 data,
-            } => Some(DataHeader::new(
-                msg::CHANNEL_EXTENDED_DATA,
-                &[recipient, data_type, data.len() as u32],
+            } => Some((
+                DataHeader::new(
+                    msg::CHANNEL_EXTENDED_DATA,
+                    &[recipient, data_type, data.len() as u32],
+                ),
                 data,
             )),
             _ => None,
@@ -263,7 +262,7 @@ pub struct DataHeader {
 }
 
 impl DataHeader {
-    fn new<'a>(number: u8, fields: &[u32], data: &'a [u8]) -> (DataHeader, &'a [u8]) {
+    fn new(number: u8, fields: &[u32]) -> DataHeader {
         let mut h = DataHeader {
             bytes: [0; 13],
             len: 1,
@@ -273,7 +272,7 @@ impl DataHeader {
             h.bytes[h.len..h.len + 4].copy_from_slice(&f.to_be_bytes());
             h.len += 4;
         }
-        (h, data)
+        h
     }
 
     pub fn as_bytes(&self) -> &[u8] {

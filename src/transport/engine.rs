@@ -430,15 +430,19 @@ impl Transport {
     }
 
     fn seal(&mut self, payload: &[u8]) {
+        self.seal_parts(payload, &[])
+    }
+
+    fn seal_parts(&mut self, head: &[u8], body: &[u8]) {
         match self.deflate.as_mut() {
             Some(d) => {
-                let packed = d.compress(payload);
+                let packed = d.compress(&[head, body].concat());
                 self.sealer.seal(&packed, &mut self.out);
             }
-            None => self.sealer.seal(payload, &mut self.out),
+            None => self.sealer.seal_parts(head, body, &mut self.out),
         }
         // The server's USERAUTH_SUCCESS starts delayed compression.
-        if self.cfg.server && payload.first() == Some(&USERAUTH_SUCCESS) {
+        if self.cfg.server && head.first() == Some(&USERAUTH_SUCCESS) {
             self.start_delayed_compression();
         }
     }
@@ -505,15 +509,7 @@ impl Transport {
     /// Sends a message of the layers above, or queues it behind a key
     /// exchange in progress. Returns false when it was queued.
     pub fn send(&mut self, payload: &[u8]) -> bool {
-        if self.dead {
-            return true;
-        }
-        if self.kex.is_some() || !self.first_kex_done {
-            self.queued.push(payload.to_vec());
-            return false;
-        }
-        self.seal(payload);
-        true
+        self.send_parts(payload, &[], 0)
     }
 
     /// `send` for a payload in two parts (see `Sealer::seal_parts`); `batch`
@@ -523,13 +519,15 @@ impl Transport {
         if self.dead {
             return true;
         }
-        if self.kex.is_some() || !self.first_kex_done || self.deflate.is_some() {
-            return self.send(&[head, body].concat());
+        if self.kex.is_some() || !self.first_kex_done {
+            self.queued.push([head, body].concat());
+            return false;
         }
-        if self.out.capacity() - self.out.len() < head.len() + body.len() + 64 {
-            self.out.reserve(batch.max(head.len() + body.len() + 64));
+        let need = head.len() + body.len() + 64;
+        if self.out.capacity() - self.out.len() < need {
+            self.out.reserve(batch.max(need));
         }
-        self.sealer.seal_parts(head, body, &mut self.out);
+        self.seal_parts(head, body);
         true
     }
 
