@@ -10,6 +10,7 @@
 
 const { Transform } = require('stream');
 const { SftpSession } = require('./binding');
+const { fromEngine } = require('./realm');
 const { STATUS_CODE, STATUS_TEXT, OPEN_MODE, Stats, stringToFlags, flagsToString } = require('./sftp/stats');
 const clientMethods = require('./sftp/client');
 const serverMethods = require('./sftp/server');
@@ -103,7 +104,7 @@ class SFTPStream extends Transform {
     if (this._failed) return callback();
     let events;
     try {
-      events = this._native.feed(chunk);
+      events = fromEngine(this._native.feed(chunk));
     } catch (err) {
       return this._fail(err, callback);
     }

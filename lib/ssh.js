@@ -18,6 +18,7 @@ const { Duplex } = require('stream');
 const { BUGGY_IMPLS, CHANNEL_OPEN_FAILURE, DISCONNECT_REASON } = require('./constants');
 
 const native = require('./binding');
+const { fromEngine } = require('./realm');
 const { normalize } = require('./ssh/config');
 const hostKeys = require('./ssh/host-keys');
 const methods = require('./ssh/methods');
@@ -87,7 +88,7 @@ class SSH2Stream extends Duplex {
     this.bytesReceived += chunk.length;
     let events;
     try {
-      events = this._native.feed(chunk);
+      events = fromEngine(this._native.feed(chunk));
     } catch (err) {
       // Only a bug in the binding gets here: the engine reports protocol
       // faults as '_fatal' events. Still end cleanly.
@@ -327,7 +328,7 @@ function onKEXDH_REPLY(self, info) {
   const finish = () => {
     // 0.4.10 says one of the three, never two.
     if (!byDefault) self.debug(verdict ? 'DEBUG: Host accepted (verified)' : 'DEBUG: Host denied via fingerprint verification');
-    const events = self._native.hostKeyVerdict(verdict);
+    const events = fromEngine(self._native.hostKeyVerdict(verdict));
     self._flush();
     if (!verdict) self._fatal('Handshake failed: host fingerprint verification failed', 'handshake');
     else self._dispatch(events);
