@@ -28,7 +28,18 @@ function asyncHop() {
   });
 }
 
+// Parsed once per implementation and key type, as a server does (ssh2's
+// Server parses its hostKeys when it is made): the handshake figure is about
+// connections, not about reading key files.
+const parsedHostKeys = new Map();
+
 function hostKey(impl, keyType) {
+  const id = `${impl} ${keyType}`;
+  if (!parsedHostKeys.has(id)) parsedHostKeys.set(id, parseHostKey(impl, keyType));
+  return parsedHostKeys.get(id);
+}
+
+function parseHostKey(impl, keyType) {
   const { utils } = load(impl);
   const file = { 'ssh-ed25519': 'host_ed25519', 'ecdsa-sha2-nistp256': 'host_ecdsa', 'ssh-rsa': 'host_rsa' }[keyType];
   const key = utils.parseKey(fs.readFileSync(path.join(FIXTURES, file)));

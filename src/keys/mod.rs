@@ -28,6 +28,7 @@ mod ppk;
 mod private;
 mod public;
 mod public_text;
+mod signers;
 mod sys;
 
 pub use error::{KeyError, KeyResult};
@@ -49,6 +50,8 @@ pub struct Key {
     /// What `getPrivatePEM()` returns, when it differs from what the
     /// components would give (0.4.10 kept old-format files' own bytes).
     pub private_pem_override: Option<String>,
+    /// The private key's signing contexts, kept after the first signature.
+    signers: signers::Signers,
 }
 
 /// The hash 0.4.10 used for a key type's `sign()`/`verify()` by default.
@@ -70,6 +73,7 @@ impl Key {
             public,
             private: Some(private),
             private_pem_override: None,
+            signers: Default::default(),
         }
     }
 
@@ -81,6 +85,7 @@ impl Key {
             public,
             private: None,
             private_pem_override: None,
+            signers: Default::default(),
         }
     }
 
@@ -94,6 +99,7 @@ impl Key {
             public_blob: blob.to_vec(),
             private: None,
             private_pem_override: None,
+            signers: Default::default(),
         })
     }
 
@@ -130,7 +136,7 @@ impl Key {
     /// SSH-form signature for signature algorithm `sig_algo`.
     pub fn sign(&self, sig_algo: &str, data: &[u8]) -> KeyResult<Vec<u8>> {
         match &self.private {
-            Some(p) => p.sign_ssh(sig_algo, data),
+            Some(p) => p.sign_ssh(&self.signers, sig_algo, data),
             None => error::fail("No private key available"),
         }
     }
@@ -144,7 +150,7 @@ impl Key {
     /// ("sha1", "sha256", "sha512") overrides RSA's default SHA-1.
     pub fn sign_native(&self, hash: Option<&str>, data: &[u8]) -> KeyResult<Vec<u8>> {
         match &self.private {
-            Some(p) => p.sign_native(hash.or(default_hash(&self.public)), data),
+            Some(p) => p.sign_native(&self.signers, hash.or(default_hash(&self.public)), data),
             None => error::fail("No private key available"),
         }
     }

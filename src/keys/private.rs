@@ -4,6 +4,7 @@
 use super::der::{self, oid};
 use super::error::{fail, KeyError, KeyResult};
 use super::public::{hash_of, pad_to, rsa_hash_for, Curve, PublicKey};
+use super::signers::{cached, Signers};
 use super::sys;
 use crate::wire::Writer;
 use aws_lc_rs::digest;
@@ -243,25 +244,30 @@ impl PrivateKey {
 
     /// A signature in the form 0.4.10's `key.sign()` gave: raw RSA (SHA-1
     /// unless `hash` says otherwise) and Ed25519, DER for DSA and ECDSA.
-    pub fn sign_native(&self, hash: Option<&str>, data: &[u8]) -> KeyResult<Vec<u8>> {
+    pub fn sign_native(
+        &self,
+        signers: &Signers,
+        hash: Option<&str>,
+        data: &[u8],
+    ) -> KeyResult<Vec<u8>> {
         match self {
-            PrivateKey::Rsa { .. } => self.sign_rsa(hash.unwrap_or("sha1"), data),
+            PrivateKey::Rsa { .. } => self.sign_rsa(signers, hash.unwrap_or("sha1"), data),
             PrivateKey::Dsa { .. } => {
                 let (r, s) = self.sign_dsa(data)?;
                 Ok(der::sequence(&[&der::uint(&r), &der::uint(&s)]))
             }
-            PrivateKey::Ecdsa { curve, .. } => self.sign_ec(*curve, true, data),
-            PrivateKey::Ed25519 { .. } => self.sign_ed25519(data),
+            PrivateKey::Ecdsa { curve, .. } => self.sign_ec(signers, *curve, true, data),
+            PrivateKey::Ed25519 { .. } => self.sign_ed25519(signers, data),
             PrivateKey::Unreadable { .. } => fail(UNREADABLE),
         }
     }
 
     /// The signature blob's inner signature for SSH signature algorithm
     /// `sig_algo` (RFC 4253 6.6, RFC 5656 3.1.2, RFC 8332, RFC 8709).
-    pub fn sign_ssh(&self, sig_algo: &str, data: &[u8]) -> KeyResult<Vec<u8>> {
+    pub fn sign_ssh(&self, signers: &Signers, sig_algo: &str, data: &[u8]) -> KeyResult<Vec<u8>> {
         match self {
             PrivateKey::Rsa { .. } => match rsa_hash_for(sig_algo) {
-                Some(h) => self.sign_rsa(h, data),
+                Some(h) => self.sign_rsa(signers, h, data),
                 None => fail(format!("Cannot sign as {sig_algo} with an RSA key")),
             },
             PrivateKey::Dsa { .. } => {
@@ -272,18 +278,18 @@ impl PrivateKey {
                 Ok(out)
             }
             PrivateKey::Ecdsa { curve, .. } => {
-                let fixed = self.sign_ec(*curve, false, data)?;
+                let fixed = self.sign_ec(signers, *curve, false, data)?;
                 let (r, s) = fixed.split_at(fixed.len() / 2);
                 let mut w = Writer::with_capacity(fixed.len() + 10);
                 w.mpint_unsigned(r).mpint_unsigned(s);
                 Ok(w.into_vec())
             }
-            PrivateKey::Ed25519 { .. } => self.sign_ed25519(data),
+            PrivateKey::Ed25519 { .. } => self.sign_ed25519(signers, data),
             PrivateKey::Unreadable { .. } => fail(UNREADABLE),
         }
     }
 
-    fn sign_rsa(&self, hash: &str, data: &[u8]) -> KeyResult<Vec<u8>> {
+    fn sign_rsa(&self, signers: &Signers, hash: &str, data: &[u8]) -> KeyResult<Vec<u8>> {
         let PrivateKey::Rsa {
             n,
             e,
@@ -299,18 +305,21 @@ impl PrivateKey {
         };
         let (alg, nid) =
             hash_of(hash).ok_or_else(|| KeyError::new(format!("Unsupported hash: {hash}")))?;
-        let digest = digest::digest(alg, data);
-        let parts = sys::RsaParts {
-            n,
-            e,
-            d: Some(d),
-            p: Some(p),
-            q: Some(q),
-            dmp1: Some(dmp1),
-            dmq1: Some(dmq1),
-            iqmp: Some(iqmp),
-        };
-        sys::rsa_sign(&parts, nid, digest.as_ref())
+        let signer = cached(&signers.rsa, || {
+            let parts = sys::RsaParts {
+                n,
+                e,
+                d: Some(d),
+                p: Some(p),
+                q: Some(q),
+                dmp1: Some(dmp1),
+                dmq1: Some(dmq1),
+                iqmp: Some(iqmp),
+            };
+            sys::RsaSigner::new(&parts).ok_or_else(|| KeyError::new("Invalid RSA private key"))
+        })?;
+        signer
+            .sign(nid, digest::digest(alg, data).as_ref())
             .ok_or_else(|| KeyError::new("RSA signing failed"))
     }
 
@@ -323,29 +332,44 @@ impl PrivateKey {
             .ok_or_else(|| KeyError::new("DSA signing failed"))
     }
 
-    fn sign_ec(&self, curve: Curve, asn1: bool, data: &[u8]) -> KeyResult<Vec<u8>> {
+    fn sign_ec(
+        &self,
+        signers: &Signers,
+        curve: Curve,
+        asn1: bool,
+        data: &[u8],
+    ) -> KeyResult<Vec<u8>> {
         let PrivateKey::Ecdsa { d, point, .. } = self else {
             return fail("not an ECDSA key");
         };
-        let scalar = Zeroizing::new(
-            pad_to(d, curve.field_len())
-                .ok_or_else(|| KeyError::new("Malformed EC private key"))?,
-        );
-        let sec1 = Zeroizing::new(sec1_der(curve, &scalar, Some(point)));
-        let kp = EcdsaKeyPair::from_private_key_der(signing_alg(curve, asn1), &sec1)
-            .map_err(|e| KeyError::new(format!("Invalid EC private key: {e}")))?;
+        let cell = if asn1 {
+            &signers.ecdsa_asn1
+        } else {
+            &signers.ecdsa_fixed
+        };
+        let kp = cached(cell, || {
+            let scalar = Zeroizing::new(
+                pad_to(d, curve.field_len())
+                    .ok_or_else(|| KeyError::new("Malformed EC private key"))?,
+            );
+            let sec1 = Zeroizing::new(sec1_der(curve, &scalar, Some(point)));
+            EcdsaKeyPair::from_private_key_der(signing_alg(curve, asn1), &sec1)
+                .map_err(|e| KeyError::new(format!("Invalid EC private key: {e}")))
+        })?;
         let s = kp
             .sign(&SystemRandom::new(), data)
             .map_err(|_| KeyError::new("ECDSA signing failed"))?;
         Ok(s.as_ref().to_vec())
     }
 
-    fn sign_ed25519(&self, data: &[u8]) -> KeyResult<Vec<u8>> {
+    fn sign_ed25519(&self, signers: &Signers, data: &[u8]) -> KeyResult<Vec<u8>> {
         let PrivateKey::Ed25519 { seed, public } = self else {
             return fail("not an Ed25519 key");
         };
-        let kp = Ed25519KeyPair::from_seed_and_public_key(&seed[..], public)
-            .map_err(|_| KeyError::new("Invalid Ed25519 private key"))?;
+        let kp = cached(&signers.ed25519, || {
+            Ed25519KeyPair::from_seed_and_public_key(&seed[..], public)
+                .map_err(|_| KeyError::new("Invalid Ed25519 private key"))
+        })?;
         Ok(kp.sign(data).as_ref().to_vec())
     }
 }
@@ -398,11 +422,11 @@ mod tests {
                 _ => &[public.key_type()],
             };
             for algo in algos {
-                let s = k.sign_ssh(algo, b"data").unwrap();
+                let s = k.sign_ssh(&Signers::default(), algo, b"data").unwrap();
                 assert!(public.verify_ssh(algo, b"data", &s), "{algo}");
                 assert!(!public.verify_ssh(algo, b"other", &s), "{algo}");
             }
-            let s = k.sign_native(None, b"data").unwrap();
+            let s = k.sign_native(&Signers::default(), None, b"data").unwrap();
             assert!(public.verify_native(None, b"data", &s));
             assert!(!public.verify_native(None, b"datb", &s));
         }
@@ -411,7 +435,9 @@ mod tests {
     #[test]
     fn an_rsa_signature_checks_only_under_its_own_hash() {
         let k = PrivateKey::generate("ssh-rsa", 2048).unwrap();
-        let s = k.sign_ssh("rsa-sha2-512", b"m").unwrap();
+        let s = k
+            .sign_ssh(&Signers::default(), "rsa-sha2-512", b"m")
+            .unwrap();
         assert!(k.public().verify_ssh("rsa-sha2-512", b"m", &s));
         assert!(!k.public().verify_ssh("rsa-sha2-256", b"m", &s));
         assert!(!k.public().verify_ssh("ssh-rsa", b"m", &s));

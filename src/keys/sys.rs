@@ -112,26 +112,44 @@ impl Rsa {
     }
 }
 
-/// PKCS#1 v1.5 signature of `digest` (made with the hash `nid`).
-pub fn rsa_sign(k: &RsaParts<'_>, nid: i32, digest: &[u8]) -> Option<Vec<u8>> {
-    let rsa = Rsa::new(k)?;
-    // SAFETY: RSA_size bounds the signature RSA_sign writes.
-    unsafe {
-        let mut out = vec![0u8; sys::RSA_size(rsa.0) as usize];
-        let mut len: std::os::raw::c_uint = 0;
-        if sys::RSA_sign(
-            nid,
-            digest.as_ptr(),
-            digest.len(),
-            out.as_mut_ptr(),
-            &mut len,
-            rsa.0,
-        ) != 1
-        {
-            return None;
+/// An RSA private key held for signing. aws-lc caches the key's Montgomery
+/// contexts and blinding values in the RSA object on first use, so a signer
+/// that is kept makes later signatures several times cheaper than building
+/// the object for each one.
+pub struct RsaSigner(Rsa);
+
+// SAFETY: aws-lc's RSA objects may be used for private-key operations from
+// several threads at once (the lazily built caches are set under the RSA's
+// own lock); nothing here mutates the key after it is built.
+unsafe impl Send for RsaSigner {}
+unsafe impl Sync for RsaSigner {}
+
+impl RsaSigner {
+    pub fn new(k: &RsaParts<'_>) -> Option<RsaSigner> {
+        Rsa::new(k).map(RsaSigner)
+    }
+
+    /// PKCS#1 v1.5 signature of `digest` (made with the hash `nid`).
+    pub fn sign(&self, nid: i32, digest: &[u8]) -> Option<Vec<u8>> {
+        let rsa = &self.0;
+        // SAFETY: RSA_size bounds the signature RSA_sign writes.
+        unsafe {
+            let mut out = vec![0u8; sys::RSA_size(rsa.0) as usize];
+            let mut len: std::os::raw::c_uint = 0;
+            if sys::RSA_sign(
+                nid,
+                digest.as_ptr(),
+                digest.len(),
+                out.as_mut_ptr(),
+                &mut len,
+                rsa.0,
+            ) != 1
+            {
+                return None;
+            }
+            out.truncate(len as usize);
+            Some(out)
         }
-        out.truncate(len as usize);
-        Some(out)
     }
 }
 
@@ -407,8 +425,11 @@ mod tests {
             dmq1: Some(&dmq1),
             iqmp: Some(&iqmp),
         };
-        let sig = rsa_sign(&parts, sys::NID_sha1, &digest).unwrap();
+        let signer = RsaSigner::new(&parts).unwrap();
+        let sig = signer.sign(sys::NID_sha1, &digest).unwrap();
         assert!(rsa_verify(&n, &e, sys::NID_sha1, &digest, &sig));
+        // A kept signer signs again the same (PKCS#1 v1.5 is deterministic).
+        assert_eq!(signer.sign(sys::NID_sha1, &digest).unwrap(), sig);
         assert!(!rsa_verify(&n, &e, sys::NID_sha1, &[8u8; 20], &sig));
     }
 
