@@ -210,16 +210,18 @@ impl Sealer {
             }
             Protection::ChachaOpen(_) => {}
             Protection::Evp { cipher, mac } => {
+                // The MAC goes after the packet it covers, so it is made
+                // aside first (-etm covers the ciphertext, the plain form
+                // the plaintext).
+                let mut tag = Vec::with_capacity(64);
                 if mac.spec.etm {
                     cipher.apply(&mut out[start + 4..]);
-                    let covered = out[start..].to_vec();
-                    mac.sign_into(seq, &covered, out);
+                    mac.sign_into(seq, &out[start..], &mut tag);
                 } else {
-                    let mut tag = Vec::with_capacity(64);
                     mac.sign_into(seq, &out[start..], &mut tag);
                     cipher.apply(&mut out[start..]);
-                    out.extend_from_slice(&tag);
                 }
+                out.extend_from_slice(&tag);
             }
         }
         self.seq = self.seq.wrapping_add(1);
