@@ -13,3 +13,4 @@ pub mod events;
 pub mod keys;
 pub mod sftp;
 pub mod ssh;
+pub mod wire_bytes;

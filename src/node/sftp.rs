@@ -3,6 +3,7 @@
 //! `['OPEN', id, ...]`, ...); the other methods build packets to push.
 
 use super::events::{Event as JsEvent, Obj};
+use super::wire_bytes::WireBytes;
 use crate::sftp::attrs::Attrs;
 use crate::sftp::request::Request;
 use crate::sftp::response::{self, Response};
@@ -213,7 +214,7 @@ impl SftpSession {
 
     /// The client's INIT packet.
     #[napi]
-    pub fn init(&self) -> Buffer {
+    pub fn init(&self) -> WireBytes {
         encode::hello(false, VERSION, &[]).into()
     }
 
@@ -239,7 +240,7 @@ impl SftpSession {
 
     /// Packets the session answered by itself (VERSION, OP_UNSUPPORTED).
     #[napi]
-    pub fn take_output(&mut self) -> Option<Buffer> {
+    pub fn take_output(&mut self) -> Option<WireBytes> {
         let out = self.session.take_output();
         (!out.is_empty()).then(|| out.into())
     }
@@ -252,60 +253,60 @@ impl SftpSession {
     // Client requests.
 
     #[napi]
-    pub fn open(&self, id: u32, path: String, pflags: u32, attrs: Option<SftpAttrs>) -> Buffer {
+    pub fn open(&self, id: u32, path: String, pflags: u32, attrs: Option<SftpAttrs>) -> WireBytes {
         encode::open(id, path.as_bytes(), pflags, &attrs_from_js(attrs.as_ref())).into()
     }
 
     /// A request whose body is one string: a handle or a path.
     #[napi]
-    pub fn one_string(&self, kind: u8, id: u32, s: &[u8]) -> Buffer {
+    pub fn one_string(&self, kind: u8, id: u32, s: &[u8]) -> WireBytes {
         encode::one_string(kind, id, s).into()
     }
 
     #[napi]
-    pub fn string_attrs(&self, kind: u8, id: u32, s: &[u8], attrs: Option<SftpAttrs>) -> Buffer {
+    pub fn string_attrs(&self, kind: u8, id: u32, s: &[u8], attrs: Option<SftpAttrs>) -> WireBytes {
         encode::string_attrs(kind, id, s, &attrs_from_js(attrs.as_ref())).into()
     }
 
     #[napi]
-    pub fn two_strings(&self, kind: u8, id: u32, a: &[u8], b: &[u8]) -> Buffer {
+    pub fn two_strings(&self, kind: u8, id: u32, a: &[u8], b: &[u8]) -> WireBytes {
         encode::two_strings(kind, id, a, b).into()
     }
 
     #[napi]
-    pub fn read(&self, id: u32, handle: &[u8], offset: f64, len: u32) -> Buffer {
+    pub fn read(&self, id: u32, handle: &[u8], offset: f64, len: u32) -> WireBytes {
         encode::read(id, handle, to_u64(offset), len).into()
     }
 
     #[napi]
-    pub fn write(&self, id: u32, handle: &[u8], offset: f64, data: &[u8]) -> Buffer {
+    pub fn write(&self, id: u32, handle: &[u8], offset: f64, data: &[u8]) -> WireBytes {
         encode::write(id, handle, to_u64(offset), data).into()
     }
 
     #[napi]
-    pub fn extended(&self, id: u32, name: String, data: &[u8]) -> Buffer {
+    pub fn extended(&self, id: u32, name: String, data: &[u8]) -> WireBytes {
         encode::extended(id, name.as_bytes(), data).into()
     }
 
     // Server responses.
 
     #[napi]
-    pub fn status(&self, id: u32, code: u32, message: String, lang: String) -> Buffer {
+    pub fn status(&self, id: u32, code: u32, message: String, lang: String) -> WireBytes {
         encode::status(id, code, message.as_bytes(), lang.as_bytes()).into()
     }
 
     #[napi]
-    pub fn handle(&self, id: u32, handle: &[u8]) -> Buffer {
+    pub fn handle(&self, id: u32, handle: &[u8]) -> WireBytes {
         encode::handle(id, handle).into()
     }
 
     #[napi]
-    pub fn data(&self, id: u32, data: &[u8]) -> Buffer {
+    pub fn data(&self, id: u32, data: &[u8]) -> WireBytes {
         encode::data(id, data).into()
     }
 
     #[napi]
-    pub fn name(&self, id: u32, names: Vec<SftpName>) -> Buffer {
+    pub fn name(&self, id: u32, names: Vec<SftpName>) -> WireBytes {
         let names: Vec<_> = names
             .into_iter()
             .map(|n| {
@@ -317,12 +318,12 @@ impl SftpSession {
     }
 
     #[napi]
-    pub fn attrs(&self, id: u32, attrs: SftpAttrs) -> Buffer {
+    pub fn attrs(&self, id: u32, attrs: SftpAttrs) -> WireBytes {
         encode::attrs(id, &attrs_from_js(Some(&attrs))).into()
     }
 
     #[napi]
-    pub fn extended_reply(&self, id: u32, data: &[u8]) -> Buffer {
+    pub fn extended_reply(&self, id: u32, data: &[u8]) -> WireBytes {
         encode::extended_reply(id, data).into()
     }
 }

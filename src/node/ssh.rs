@@ -5,6 +5,7 @@
 
 use super::events::{to_event, Event as JsEvent, InPlace, Obj};
 use super::keys::NativeKey;
+use super::wire_bytes::WireBytes;
 use crate::ssh::auth::{AuthMethod, InfoRequest, Prompt, UserauthRequest};
 use crate::ssh::channel::{
     ChannelOpen, ChannelOpenConfirmation, ChannelOpenData, ChannelOpenFailure,
@@ -219,7 +220,7 @@ impl SshSession {
     }
 
     /// Sends a session-layer payload: its ciphertext, or None when queued.
-    fn send(&mut self, payload: &[u8]) -> Option<Buffer> {
+    fn send(&mut self, payload: &[u8]) -> Option<WireBytes> {
         if self.transport.send(payload) {
             Some(self.transport.take_output().into())
         } else {
@@ -250,7 +251,7 @@ impl SshSession {
         }
     }
 
-    fn send_msg(&mut self, m: &Message<'_>) -> Option<Buffer> {
+    fn send_msg(&mut self, m: &Message<'_>) -> Option<WireBytes> {
         self.session.sent(m);
         let p = m.to_payload();
         self.send(&p)
@@ -261,7 +262,7 @@ impl SshSession {
         recipient: u32,
         want_reply: bool,
         kind: ChannelRequestKind<'_>,
-    ) -> Option<Buffer> {
+    ) -> Option<WireBytes> {
         self.send_msg(&Message::ChannelRequest(ChannelRequest {
             recipient,
             want_reply,
@@ -276,7 +277,7 @@ impl SshSession {
         window: u32,
         max_packet: u32,
         data: ChannelOpenData<'_>,
-    ) -> Option<Buffer> {
+    ) -> Option<WireBytes> {
         self.send_msg(&Message::ChannelOpen(ChannelOpen {
             channel_type: channel_type.into(),
             sender,
@@ -286,7 +287,7 @@ impl SshSession {
         }))
     }
 
-    fn client_auth(&mut self, username: &str, method: AuthMethod<'_>) -> Option<Buffer> {
+    fn client_auth(&mut self, username: &str, method: AuthMethod<'_>) -> Option<WireBytes> {
         let req = UserauthRequest {
             username: username.into(),
             service: "ssh-connection".into(),
@@ -374,7 +375,7 @@ impl SshSession {
     }
 
     #[napi]
-    pub fn take_output(&mut self) -> Option<Buffer> {
+    pub fn take_output(&mut self) -> Option<WireBytes> {
         if self.transport.has_output() {
             Some(self.transport.take_output().into())
         } else {
@@ -408,17 +409,17 @@ impl SshSession {
     }
 
     #[napi(getter)]
-    pub fn kex_public_key(&self) -> Option<Buffer> {
+    pub fn kex_public_key(&self) -> Option<WireBytes> {
         self.transport.kex_public_key().map(|k| k.to_vec().into())
     }
 
     #[napi(getter)]
-    pub fn session_id(&self) -> Option<Buffer> {
+    pub fn session_id(&self) -> Option<WireBytes> {
         self.transport.session_id().map(|k| k.to_vec().into())
     }
 
     #[napi]
-    pub fn send_raw(&mut self, payload: &[u8], bypass: bool) -> Option<Buffer> {
+    pub fn send_raw(&mut self, payload: &[u8], bypass: bool) -> Option<WireBytes> {
         if self.transport.send_raw(payload, bypass) {
             Some(self.transport.take_output().into())
         } else {
@@ -427,13 +428,13 @@ impl SshSession {
     }
 
     #[napi]
-    pub fn disconnect(&mut self, code: u32) -> Option<Buffer> {
+    pub fn disconnect(&mut self, code: u32) -> Option<WireBytes> {
         self.transport.disconnect(code);
         self.take_output()
     }
 
     #[napi]
-    pub fn ping(&mut self) -> Option<Buffer> {
+    pub fn ping(&mut self) -> Option<WireBytes> {
         self.send_msg(&Message::GlobalRequest(GlobalRequest {
             want_reply: true,
             kind: GlobalRequestKind::Other {
@@ -444,43 +445,43 @@ impl SshSession {
     }
 
     #[napi]
-    pub fn rekey(&mut self) -> Result<Option<Buffer>> {
+    pub fn rekey(&mut self) -> Result<Option<WireBytes>> {
         self.transport.rekey().map_err(js_err)?;
         Ok(self.take_output())
     }
 
     #[napi]
-    pub fn request_success(&mut self, data: Option<&[u8]>) -> Option<Buffer> {
+    pub fn request_success(&mut self, data: Option<&[u8]>) -> Option<WireBytes> {
         self.send_msg(&Message::RequestSuccess(data.unwrap_or_default()))
     }
 
     #[napi]
-    pub fn request_failure(&mut self) -> Option<Buffer> {
+    pub fn request_failure(&mut self) -> Option<WireBytes> {
         self.send_msg(&Message::RequestFailure)
     }
 
     #[napi]
-    pub fn channel_success(&mut self, chan: u32) -> Option<Buffer> {
+    pub fn channel_success(&mut self, chan: u32) -> Option<WireBytes> {
         self.send_msg(&Message::ChannelSuccess(chan))
     }
 
     #[napi]
-    pub fn channel_failure(&mut self, chan: u32) -> Option<Buffer> {
+    pub fn channel_failure(&mut self, chan: u32) -> Option<WireBytes> {
         self.send_msg(&Message::ChannelFailure(chan))
     }
 
     #[napi]
-    pub fn channel_eof(&mut self, chan: u32) -> Option<Buffer> {
+    pub fn channel_eof(&mut self, chan: u32) -> Option<WireBytes> {
         self.send_msg(&Message::ChannelEof(chan))
     }
 
     #[napi]
-    pub fn channel_close(&mut self, chan: u32) -> Option<Buffer> {
+    pub fn channel_close(&mut self, chan: u32) -> Option<WireBytes> {
         self.send_msg(&Message::ChannelClose(chan))
     }
 
     #[napi]
-    pub fn channel_window_adjust(&mut self, chan: u32, bytes: u32) -> Option<Buffer> {
+    pub fn channel_window_adjust(&mut self, chan: u32, bytes: u32) -> Option<WireBytes> {
         self.send_msg(&Message::ChannelWindowAdjust {
             recipient: chan,
             bytes,
@@ -518,7 +519,7 @@ impl SshSession {
         local: u32,
         window: u32,
         max_packet: u32,
-    ) -> Option<Buffer> {
+    ) -> Option<WireBytes> {
         self.send_msg(&Message::ChannelOpenConfirmation(ChannelOpenConfirmation {
             recipient: remote,
             sender: local,
@@ -535,7 +536,7 @@ impl SshSession {
         reason: u32,
         description: String,
         lang: String,
-    ) -> Option<Buffer> {
+    ) -> Option<WireBytes> {
         self.send_msg(&Message::ChannelOpenFailure(ChannelOpenFailure {
             recipient: remote,
             reason,
@@ -545,17 +546,17 @@ impl SshSession {
     }
 
     #[napi]
-    pub fn service_request(&mut self, name: String) -> Option<Buffer> {
+    pub fn service_request(&mut self, name: String) -> Option<WireBytes> {
         self.send_msg(&Message::ServiceRequest(name.into()))
     }
 
     #[napi]
-    pub fn service_accept(&mut self, name: String) -> Option<Buffer> {
+    pub fn service_accept(&mut self, name: String) -> Option<WireBytes> {
         self.send_msg(&Message::ServiceAccept(name.into()))
     }
 
     #[napi]
-    pub fn userauth_banner(&mut self, message: String) -> Option<Buffer> {
+    pub fn userauth_banner(&mut self, message: String) -> Option<WireBytes> {
         self.send_msg(&Message::UserauthBanner {
             message: message.into(),
             lang: "".into(),
@@ -569,7 +570,7 @@ impl SshSession {
         port: u32,
         want_reply: bool,
         cancel: bool,
-    ) -> Option<Buffer> {
+    ) -> Option<WireBytes> {
         self.send_msg(&Message::GlobalRequest(GlobalRequest {
             want_reply,
             kind: GlobalRequestKind::TcpipForward {
@@ -586,7 +587,7 @@ impl SshSession {
         path: String,
         want_reply: bool,
         cancel: bool,
-    ) -> Option<Buffer> {
+    ) -> Option<WireBytes> {
         self.send_msg(&Message::GlobalRequest(GlobalRequest {
             want_reply,
             kind: GlobalRequestKind::StreamLocalForward {
@@ -597,7 +598,7 @@ impl SshSession {
     }
 
     #[napi]
-    pub fn no_more_sessions(&mut self, want_reply: bool) -> Option<Buffer> {
+    pub fn no_more_sessions(&mut self, want_reply: bool) -> Option<WireBytes> {
         self.send_msg(&Message::GlobalRequest(GlobalRequest {
             want_reply,
             kind: GlobalRequestKind::NoMoreSessions,
@@ -616,7 +617,7 @@ impl SshSession {
         dest_port: u32,
         orig_addr: String,
         orig_port: u32,
-    ) -> Option<Buffer> {
+    ) -> Option<WireBytes> {
         self.open(
             &channel_type,
             chan,
@@ -639,7 +640,7 @@ impl SshSession {
         window: u32,
         max_packet: u32,
         path: String,
-    ) -> Option<Buffer> {
+    ) -> Option<WireBytes> {
         self.open(
             &channel_type,
             chan,
@@ -658,7 +659,7 @@ impl SshSession {
         chan: u32,
         window: u32,
         max_packet: u32,
-    ) -> Option<Buffer> {
+    ) -> Option<WireBytes> {
         self.open(
             &channel_type,
             chan,
@@ -676,7 +677,7 @@ impl SshSession {
         max_packet: u32,
         addr: String,
         port: u32,
-    ) -> Option<Buffer> {
+    ) -> Option<WireBytes> {
         self.open(
             "x11",
             chan,
@@ -697,7 +698,7 @@ impl SshSession {
         rows: u32,
         width: u32,
         height: u32,
-    ) -> Option<Buffer> {
+    ) -> Option<WireBytes> {
         self.channel_request(
             chan,
             false,
@@ -722,7 +723,7 @@ impl SshSession {
         height: u32,
         modes: &[u8],
         want_reply: bool,
-    ) -> Option<Buffer> {
+    ) -> Option<WireBytes> {
         self.channel_request(
             chan,
             want_reply,
@@ -738,7 +739,7 @@ impl SshSession {
     }
 
     #[napi]
-    pub fn req_simple(&mut self, chan: u32, name: String, want_reply: bool) -> Option<Buffer> {
+    pub fn req_simple(&mut self, chan: u32, name: String, want_reply: bool) -> Option<WireBytes> {
         let kind = match name.as_str() {
             "shell" => ChannelRequestKind::Shell,
             "auth-agent-req@openssh.com" => ChannelRequestKind::AuthAgent,
@@ -758,7 +759,7 @@ impl SshSession {
         name: String,
         value: &[u8],
         want_reply: bool,
-    ) -> Result<Option<Buffer>> {
+    ) -> Result<Option<WireBytes>> {
         let text = String::from_utf8_lossy(value);
         let kind = match name.as_str() {
             "exec" => ChannelRequestKind::Exec { command: text },
@@ -776,7 +777,7 @@ impl SshSession {
         key: String,
         value: &[u8],
         want_reply: bool,
-    ) -> Option<Buffer> {
+    ) -> Option<WireBytes> {
         self.channel_request(
             chan,
             want_reply,
@@ -796,7 +797,7 @@ impl SshSession {
         cookie: &[u8],
         screen: u32,
         want_reply: bool,
-    ) -> Option<Buffer> {
+    ) -> Option<WireBytes> {
         self.channel_request(
             chan,
             want_reply,
@@ -810,7 +811,7 @@ impl SshSession {
     }
 
     #[napi]
-    pub fn req_exit_status(&mut self, chan: u32, code: u32) -> Option<Buffer> {
+    pub fn req_exit_status(&mut self, chan: u32, code: u32) -> Option<WireBytes> {
         self.channel_request(chan, false, ChannelRequestKind::ExitStatus { code })
     }
 
@@ -821,7 +822,7 @@ impl SshSession {
         name: String,
         core_dumped: bool,
         message: String,
-    ) -> Option<Buffer> {
+    ) -> Option<WireBytes> {
         self.channel_request(
             chan,
             false,
@@ -835,7 +836,7 @@ impl SshSession {
     }
 
     #[napi]
-    pub fn auth_none(&mut self, username: String) -> Option<Buffer> {
+    pub fn auth_none(&mut self, username: String) -> Option<WireBytes> {
         self.client_auth(&username, AuthMethod::None)
     }
 
@@ -845,7 +846,7 @@ impl SshSession {
         username: String,
         password: String,
         new_password: Option<String>,
-    ) -> Option<Buffer> {
+    ) -> Option<WireBytes> {
         self.client_auth(
             &username,
             AuthMethod::Password {
@@ -856,7 +857,7 @@ impl SshSession {
     }
 
     #[napi]
-    pub fn auth_keyboard(&mut self, username: String) -> Option<Buffer> {
+    pub fn auth_keyboard(&mut self, username: String) -> Option<WireBytes> {
         self.client_auth(
             &username,
             AuthMethod::KeyboardInteractive {
@@ -872,7 +873,7 @@ impl SshSession {
         username: String,
         key_type: String,
         blob: &[u8],
-    ) -> Option<Buffer> {
+    ) -> Option<WireBytes> {
         let algo = self.session.signature_algorithm(&key_type);
         self.client_auth(&username, pk_method(&algo, blob, None))
     }
@@ -901,7 +902,7 @@ impl SshSession {
         algo: String,
         blob: &[u8],
         signature: &[u8],
-    ) -> Option<Buffer> {
+    ) -> Option<WireBytes> {
         let sig = signature_blob(&algo, signature);
         self.client_auth(&username, pk_method(&algo, blob, Some(&sig)))
     }
@@ -945,7 +946,7 @@ impl SshSession {
         hostname: String,
         local_user: String,
         signature: &[u8],
-    ) -> Option<Buffer> {
+    ) -> Option<WireBytes> {
         let sig = signature_blob(&algo, signature);
         self.client_auth(
             &username,
@@ -960,14 +961,18 @@ impl SshSession {
     }
 
     #[napi]
-    pub fn auth_info_res(&mut self, responses: Vec<String>) -> Option<Buffer> {
+    pub fn auth_info_res(&mut self, responses: Vec<String>) -> Option<WireBytes> {
         self.send_msg(&Message::UserauthInfoResponse(
             responses.into_iter().map(Cow::Owned).collect(),
         ))
     }
 
     #[napi]
-    pub fn auth_failure(&mut self, methods: Vec<String>, partial: bool) -> Result<Option<Buffer>> {
+    pub fn auth_failure(
+        &mut self,
+        methods: Vec<String>,
+        partial: bool,
+    ) -> Result<Option<WireBytes>> {
         self.session
             .server_answer()
             .map_err(|e| js_err(e.to_string()))?;
@@ -979,7 +984,7 @@ impl SshSession {
     }
 
     #[napi]
-    pub fn auth_success(&mut self) -> Result<Option<Buffer>> {
+    pub fn auth_success(&mut self) -> Result<Option<WireBytes>> {
         self.session
             .server_success()
             .map_err(|e| js_err(e.to_string()))?;
@@ -987,7 +992,7 @@ impl SshSession {
     }
 
     #[napi]
-    pub fn auth_pk_ok(&mut self, key_algo: String, key: &[u8]) -> Result<Option<Buffer>> {
+    pub fn auth_pk_ok(&mut self, key_algo: String, key: &[u8]) -> Result<Option<WireBytes>> {
         let algo = self
             .session
             .server_pk_ok(&key_algo)
@@ -999,7 +1004,7 @@ impl SshSession {
     }
 
     #[napi]
-    pub fn auth_passwd_chg(&mut self, prompt: String, lang: String) -> Option<Buffer> {
+    pub fn auth_passwd_chg(&mut self, prompt: String, lang: String) -> Option<WireBytes> {
         self.send_msg(&Message::UserauthPasswdChangereq {
             prompt: prompt.into(),
             lang: lang.into(),
@@ -1012,7 +1017,7 @@ impl SshSession {
         name: String,
         instructions: String,
         prompts: Vec<PromptJs>,
-    ) -> Option<Buffer> {
+    ) -> Option<WireBytes> {
         self.send_msg(&Message::UserauthInfoRequest(InfoRequest {
             name: name.into(),
             instruction: instructions.into(),

@@ -1,0 +1,59 @@
+//! Bytes for the wire (sealed SSH packets, SFTP packets), as the Buffer a
+//! method returns to JS.
+//!
+//! napi-rs hands a `Vec` over as an external Buffer: no copy, but an
+//! allocation for the finalizer, a weak reference for V8 to track and a
+//! finalizer run at GC. For the small messages that most calls return
+//! (window adjusts, requests, a handshake's packets) a copy into a Buffer
+//! of Node's costs less; batched channel data is large and is handed over.
+
+use napi::bindgen_prelude::*;
+use napi::sys;
+use std::ptr;
+
+/// Outputs up to this size are copied.
+const COPY_UP_TO: usize = 64 * 1024;
+
+pub struct WireBytes(pub Vec<u8>);
+
+impl From<Vec<u8>> for WireBytes {
+    fn from(v: Vec<u8>) -> Self {
+        WireBytes(v)
+    }
+}
+
+impl TypeName for WireBytes {
+    fn type_name() -> &'static str {
+        "Buffer"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::Object
+    }
+}
+
+impl ToNapiValue for WireBytes {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> Result<sys::napi_value> {
+        let bytes = val.0;
+        if bytes.is_empty() || bytes.len() > COPY_UP_TO {
+            // SAFETY: forwarded to napi-rs's own conversion with the same env.
+            return unsafe { Buffer::to_napi_value(env, Buffer::from(bytes)) };
+        }
+        let mut out = ptr::null_mut();
+        // SAFETY: the pointer and length describe `bytes`, which Node copies
+        // before the call returns.
+        check_status!(
+            unsafe {
+                sys::napi_create_buffer_copy(
+                    env,
+                    bytes.len(),
+                    bytes.as_ptr().cast(),
+                    ptr::null_mut(),
+                    &mut out,
+                )
+            },
+            "Failed to create a Buffer for output"
+        )?;
+        Ok(out)
+    }
+}
