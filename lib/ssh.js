@@ -57,6 +57,7 @@ class SSH2Stream extends Duplex {
       greeting: config.greeting,
       maxPacketSize: config.maxPacketSize,
       algorithms: config.algorithms,
+      debug: config.debug !== DEBUG_NOOP,
     });
     if (config.server) for (const [, key] of hostKeys.toNative(config.hostKeys)) this._native.addHostKey(key);
     this._state = makeCompatState(this);

@@ -34,6 +34,9 @@ pub struct SessionConfig {
     pub greeting: Option<String>,
     pub max_packet_size: Option<u32>,
     pub algorithms: Option<AlgorithmPrefs>,
+    /// Whether the stream has a debug function: the '_negotiated' event
+    /// exists only for its output and is not built without one.
+    pub debug: Option<bool>,
 }
 
 #[napi(object)]
@@ -56,6 +59,7 @@ pub struct SshSession {
     transport: Transport,
     session: SessionState,
     remote_bugs: u32,
+    debug: bool,
 }
 
 fn js_err(msg: impl Into<String>) -> Error {
@@ -113,8 +117,12 @@ impl SshSession {
                 }
             };
         let mut saw_packet = false;
+        let debug = self.debug;
         let mut handler = |e: Event<'_>| {
             saw_packet = true;
+            if !debug && matches!(e, Event::Negotiated(_)) {
+                return;
+            }
             let ev: Result<Option<Array<'env>>> = (|| {
                 Ok(Some(match e {
                     Event::Header(h) => {
@@ -344,6 +352,7 @@ impl SshSession {
             transport,
             session: SessionState::new(config.server),
             remote_bugs: 0,
+            debug: config.debug.unwrap_or(true),
         })
     }
 
