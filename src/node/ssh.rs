@@ -62,6 +62,27 @@ pub struct SshSession {
     debug: bool,
 }
 
+/// A new Buffer of Node's holding `a` then `b`, each copied once (a packet
+/// cut by the previous chunk, then this chunk: under TCP, most chunks).
+fn joined_buffer<'env>(env: &'env Env, a: &[u8], b: &[u8]) -> Result<BufferSlice<'env>> {
+    let mut value = std::ptr::null_mut();
+    let mut data = std::ptr::null_mut();
+    // SAFETY: napi_create_buffer gives a Buffer of exactly this length
+    // (Node leaves it uninitialised); every byte is written below before
+    // the slice is read.
+    let mut joined = unsafe {
+        check_status!(
+            napi::sys::napi_create_buffer(env.raw(), a.len() + b.len(), &mut data, &mut value),
+            "Failed to create a Buffer for received data"
+        )?;
+        BufferSlice::from_napi_value(env.raw(), value)?
+    };
+    let (head, tail) = joined.split_at_mut(a.len());
+    head.copy_from_slice(a);
+    tail.copy_from_slice(b);
+    Ok(joined)
+}
+
 fn js_err(msg: impl Into<String>) -> Error {
     Error::new(Status::GenericFailure, msg.into())
 }
@@ -373,9 +394,7 @@ impl SshSession {
         let mut js = if partial.is_empty() {
             BufferSlice::copy_from(env, chunk)?
         } else {
-            let mut whole = partial;
-            whole.extend_from_slice(chunk);
-            BufferSlice::copy_from(env, whole)?
+            joined_buffer(env, &partial, chunk)?
         };
         let handle = js.to_unknown();
         let buf: &mut [u8] = &mut js;
