@@ -22,6 +22,7 @@ const { fromEngine } = require('./realm');
 const { normalize } = require('./ssh/config');
 const hostKeys = require('./ssh/host-keys');
 const methods = require('./ssh/methods');
+const { kexDebugLines } = require('./ssh/kex-debug');
 
 function DEBUG_NOOP() {}
 
@@ -50,6 +51,7 @@ class SSH2Stream extends Duplex {
     this.banner = config.banner;
     this.config = { ident: config.ident, algorithms: config.algorithms, hostKeys: config.hostKeys };
     this._ended = false;
+    this._kexOffers = null;
 
     this._native = new native.SshSession({
       server: config.server,
@@ -144,6 +146,11 @@ class SSH2Stream extends Duplex {
     switch (ev[0]) {
       case '_fatal': {
         // [, message, level, code]: the engine has queued any DISCONNECT.
+        if (this._kexOffers) {
+          // Lists compared and nothing agreed: show what each side offered.
+          for (const line of kexDebugLines(this._kexOffers, null)) this.debug(line);
+          this._kexOffers = null;
+        }
         this._flush();
         this._fatal(ev[1], ev[2], ev[3]);
         break;
@@ -151,19 +158,15 @@ class SSH2Stream extends Duplex {
       case '_debug':
         this.debug(ev[1]);
         break;
-      case '_negotiated': {
-        // 0.4.10's debug lines for what the exchange agreed on.
-        const n = ev[1];
-        this.debug(`DEBUG: KEX algorithm: ${n.kex}`);
-        this.debug(`DEBUG: Host key format: ${n.serverHostKey}`);
-        this.debug(`DEBUG: Client->Server Cipher: ${n.cipherClientToServer}`);
-        this.debug(`DEBUG: Server->Client Cipher: ${n.cipherServerToClient}`);
-        this.debug(`DEBUG: Client->Server HMAC algorithm: ${n.hmacClientToServer || '<implicit>'}`);
-        this.debug(`DEBUG: Server->Client HMAC algorithm: ${n.hmacServerToClient || '<implicit>'}`);
-        this.debug(`DEBUG: Client->Server compression algorithm: ${n.compressClientToServer}`);
-        this.debug(`DEBUG: Server->Client compression algorithm: ${n.compressServerToClient}`);
+      case '_offers':
+        // [, local lists, remote lists]: only built when debug is on.
+        this._kexOffers = [ev[1], ev[2]];
+        this.debug('DEBUG: Comparing KEXINITs ...');
         break;
-      }
+      case '_negotiated':
+        for (const line of kexDebugLines(this._kexOffers, ev[1])) this.debug(line);
+        this._kexOffers = null;
+        break;
       case '_header':
         this.remoteBugs = bugsOf(ev[1].versions.software);
         this.debug(`DEBUG: Remote ident: '${ev[1].identRaw}'`);

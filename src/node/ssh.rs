@@ -14,6 +14,7 @@ use crate::ssh::channel_request::{ChannelRequest, ChannelRequestKind, ExitSignal
 use crate::ssh::global_request::{GlobalRequest, GlobalRequestKind};
 use crate::ssh::{msg, Message, SessionState};
 use crate::transport::engine::{reason, Config, Event, Preferences, Transport};
+use crate::transport::kexinit::KexInit;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use std::borrow::Cow;
@@ -141,7 +142,7 @@ impl SshSession {
         let debug = self.debug;
         let mut handler = |e: Event<'_>| {
             saw_packet = true;
-            if !debug && matches!(e, Event::Negotiated(_)) {
+            if !debug && matches!(e, Event::Negotiated(_) | Event::Offers { .. }) {
                 return;
             }
             let ev: Result<Option<Array<'env>>> = (|| {
@@ -174,6 +175,24 @@ impl SshSession {
                             .set("compressClientToServer", n.comp_cs.as_str())?
                             .set("compressServerToClient", n.comp_sc.as_str())?;
                         JsEvent::new(env, "_negotiated")?.arg(o.done())?.done()
+                    }
+                    Event::Offers { local, remote } => {
+                        let lists = |k: &KexInit| -> Result<Object<'env>> {
+                            Ok(Obj::new(env)?
+                                .set("kex", k.kex.join(","))?
+                                .set("serverHostKey", k.host_key.join(","))?
+                                .set("cipherClientToServer", k.cipher_cs.join(","))?
+                                .set("cipherServerToClient", k.cipher_sc.join(","))?
+                                .set("hmacClientToServer", k.mac_cs.join(","))?
+                                .set("hmacServerToClient", k.mac_sc.join(","))?
+                                .set("compressClientToServer", k.comp_cs.join(","))?
+                                .set("compressServerToClient", k.comp_sc.join(","))?
+                                .done())
+                        };
+                        JsEvent::new(env, "_offers")?
+                            .arg(lists(local)?)?
+                            .arg(lists(remote)?)?
+                            .done()
                     }
                     Event::HostKey { blob, first_kex } => {
                         let info = Obj::new(env)?

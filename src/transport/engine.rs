@@ -114,6 +114,12 @@ pub enum Event<'a> {
     KexInit,
     /// What this key exchange agreed on (for debug output).
     Negotiated(&'a Negotiated),
+    /// Both sides' KEXINIT lists, just before they are compared (for
+    /// debug output; also when no common algorithm is found).
+    Offers {
+        local: &'a KexInit,
+        remote: &'a KexInit,
+    },
     /// Client: the server's host key, verified to have signed the exchange.
     /// Our NEWKEYS waits for `host_key_verdict`.
     HostKey {
@@ -791,6 +797,10 @@ impl Transport {
         } else {
             (&ours, &theirs)
         };
+        on_event(Event::Offers {
+            local: &ours,
+            remote: &theirs,
+        });
         let negotiated = kexinit::negotiate(client, server, |c| {
             CipherSpec::from_name(c).is_some_and(|s| s.is_aead())
         })
