@@ -63,25 +63,20 @@ pub struct SshSession {
     debug: bool,
 }
 
-/// A new Buffer of Node's holding `a` then `b`, each copied once (a packet
-/// cut by the previous chunk, then this chunk: under TCP, most chunks).
-fn joined_buffer<'env>(env: &'env Env, a: &[u8], b: &[u8]) -> Result<BufferSlice<'env>> {
+/// A new Buffer of Node's, `len` bytes long, that the caller fills: Node
+/// does not initialise it, and every byte is written before it reaches JS.
+fn unfilled_buffer(env: &Env, len: usize) -> Result<BufferSlice<'_>> {
     let mut value = std::ptr::null_mut();
     let mut data = std::ptr::null_mut();
-    // SAFETY: napi_create_buffer gives a Buffer of exactly this length
-    // (Node leaves it uninitialised); every byte is written below before
-    // the slice is read.
-    let mut joined = unsafe {
+    // SAFETY: napi_create_buffer makes a Buffer of exactly `len` bytes; the
+    // slice over it is what the callers write through.
+    unsafe {
         check_status!(
-            napi::sys::napi_create_buffer(env.raw(), a.len() + b.len(), &mut data, &mut value),
+            napi::sys::napi_create_buffer(env.raw(), len, &mut data, &mut value),
             "Failed to create a Buffer for received data"
         )?;
-        BufferSlice::from_napi_value(env.raw(), value)?
-    };
-    let (head, tail) = joined.split_at_mut(a.len());
-    head.copy_from_slice(a);
-    tail.copy_from_slice(b);
-    Ok(joined)
+        BufferSlice::from_napi_value(env.raw(), value)
+    }
 }
 
 fn js_err(msg: impl Into<String>) -> Error {
@@ -410,14 +405,20 @@ impl SshSession {
         // The received bytes go into a Buffer of Node's (one copy), where
         // packets are decrypted in place and channel data handed out as views.
         let partial = self.transport.take_partial();
-        let mut js = if partial.is_empty() {
-            BufferSlice::copy_from(env, chunk)?
-        } else {
-            joined_buffer(env, &partial, chunk)?
-        };
+        let mut js = unfilled_buffer(env, partial.len() + chunk.len())?;
         let handle = js.to_unknown();
         let buf: &mut [u8] = &mut js;
         let in_place = InPlace::new(buf, handle);
+        if partial.is_empty() {
+            // Opened from the chunk into the Buffer: AES-GCM decrypts
+            // straight across, the rest is copied once and opened there.
+            return self.run(env, Some(&in_place), |t, h| t.feed_into(chunk, buf, h));
+        }
+        // A packet cut by the last chunk: it and this chunk, each copied
+        // once into the Buffer, are opened in place.
+        let (head, tail) = buf.split_at_mut(partial.len());
+        head.copy_from_slice(&partial);
+        tail.copy_from_slice(chunk);
         self.run(env, Some(&in_place), |t, h| t.feed_in_place(buf, h))
     }
 

@@ -353,7 +353,7 @@ impl Transport {
         }
         self.inbuf.extend_from_slice(data);
         let mut inbuf = std::mem::take(&mut self.inbuf);
-        let pos = self.open_packets(&mut inbuf, on_event);
+        let pos = self.open_packets(&mut inbuf, None, on_event);
         if !self.dead {
             inbuf.drain(..pos.min(inbuf.len()));
             self.inbuf = inbuf;
@@ -378,21 +378,57 @@ impl Transport {
     /// channel data out as views of it, without a copy).
     pub fn feed_in_place(&mut self, buf: &mut [u8], on_event: &mut dyn FnMut(Event<'_>)) {
         debug_assert!(self.inbuf.is_empty());
-        let pos = self.open_packets(buf, on_event);
+        let pos = self.open_packets(buf, None, on_event);
         if !self.dead {
             self.inbuf = buf[pos.min(buf.len())..].to_vec();
         }
     }
 
+    /// Like `feed_in_place`, with nothing held back (`take_partial()` was
+    /// empty): the input `src` is opened into `dst`, a buffer of the same
+    /// length, which afterwards holds what `feed_in_place` would have left
+    /// in it. AES-GCM packets are decrypted from `src` straight into `dst`;
+    /// from the first packet of any other form on, the rest is copied over
+    /// and opened in place.
+    pub fn feed_into(&mut self, src: &[u8], dst: &mut [u8], on_event: &mut dyn FnMut(Event<'_>)) {
+        debug_assert!(self.inbuf.is_empty() && src.len() == dst.len());
+        let pos = self.open_packets(dst, Some(src), on_event);
+        if !self.dead {
+            // From dst: a CBC/CTR packet's first block may be decrypted there.
+            self.inbuf = dst[pos.min(dst.len())..].to_vec();
+        }
+    }
+
     /// Opens and handles each whole packet at the front of `inbuf`; returns
-    /// how many bytes they took.
-    fn open_packets(&mut self, inbuf: &mut [u8], on_event: &mut dyn FnMut(Event<'_>)) -> usize {
+    /// how many bytes they took. With `src`, the packets are read from it
+    /// and `inbuf` is where they are opened: every byte of `inbuf` is
+    /// written by the time this returns (the caller hands it to JS).
+    fn open_packets(
+        &mut self,
+        inbuf: &mut [u8],
+        src: Option<&[u8]>,
+        on_event: &mut dyn FnMut(Event<'_>),
+    ) -> usize {
         let mut pos = 0;
+        // Whether inbuf[pos..] holds the input (always, without src).
+        let mut copied = src.is_none();
         loop {
             if self.dead {
                 break;
             }
-            let opened = match self.opener.open(&mut inbuf[pos..]) {
+            let result = match src {
+                Some(src) if !copied && self.opener.opens_out_of_place() => {
+                    self.opener.open_from(&src[pos..], &mut inbuf[pos..])
+                }
+                _ => {
+                    if let (Some(src), false) = (src, copied) {
+                        inbuf[pos..].copy_from_slice(&src[pos..]);
+                        copied = true;
+                    }
+                    self.opener.open(&mut inbuf[pos..])
+                }
+            };
+            let opened = match result {
                 Ok(Some(o)) => o,
                 Ok(None) => break,
                 Err(e) => {
@@ -420,6 +456,9 @@ impl Transport {
                 self.fail(f, on_event);
                 break;
             }
+        }
+        if let (Some(src), false) = (src, copied) {
+            inbuf[pos..].copy_from_slice(&src[pos..]);
         }
         pos
     }

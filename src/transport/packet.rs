@@ -279,6 +279,61 @@ impl Opener {
         Ok(())
     }
 
+    /// Whether `open_from` can decrypt straight from one buffer into
+    /// another (AES-GCM); the other forms open in place.
+    pub fn opens_out_of_place(&self) -> bool {
+        matches!(self.prot, Protection::Gcm { .. })
+    }
+
+    /// Like `open`, for the packet at the start of `src`, written opened
+    /// into `dst` at the same offsets (`dst` is at least as long): the
+    /// clear length, the plaintext and the tag, every byte of the packet's
+    /// span. Decrypting from the input saves copying it first. Only when
+    /// `opens_out_of_place()`; otherwise nothing is written and the caller
+    /// copies and opens in place. Ok(None): more bytes are needed, and
+    /// nothing was written.
+    pub fn open_from(&mut self, src: &[u8], dst: &mut [u8]) -> Result<Option<Opened>, PacketError> {
+        if !self.opens_out_of_place() {
+            return Ok(None);
+        }
+        let Some(head) = src.get(..4) else {
+            return Ok(None);
+        };
+        let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
+        self.check_length(len)?;
+        let total = 4 + len + self.prot.trailer_len();
+        if src.len() < total || dst.len() < total {
+            return Ok(None);
+        }
+        let Protection::Gcm { key, iv } = &mut self.prot else {
+            return Ok(None);
+        };
+        let (sealed, tag) = src[4..total].split_at(len);
+        dst[..4].copy_from_slice(head);
+        dst[4 + len..total].copy_from_slice(tag);
+        let nonce = Nonce::assume_unique_for_key(*iv);
+        key.open_separate_gather(nonce, Aad::from(head), sealed, tag, &mut dst[4..4 + len])
+            .map_err(|_| bad_mac())?;
+        gcm_next(iv);
+        self.opened(&dst[..total], len)
+    }
+
+    /// The padding check and sequence step every opened packet ends with.
+    fn opened(&mut self, packet: &[u8], len: usize) -> Result<Option<Opened>, PacketError> {
+        let pad = packet[4] as usize;
+        if pad < 4 || pad + 1 > len {
+            return Err(PacketError {
+                message: "Bad packet padding",
+                disconnect: Some(PROTOCOL_ERROR),
+            });
+        }
+        self.seq = self.seq.wrapping_add(1);
+        Ok(Some(Opened {
+            consumed: 4 + len + self.prot.trailer_len(),
+            payload: 5..4 + len - pad,
+        }))
+    }
+
     /// Opens the packet at the start of `buf`, decrypting it in place.
     /// Ok(None): more bytes are needed.
     pub fn open(&mut self, buf: &mut [u8]) -> Result<Option<Opened>, PacketError> {
@@ -357,18 +412,7 @@ impl Opener {
                 }
             }
         }
-        let pad = packet[4] as usize;
-        if pad < 4 || pad + 1 > len {
-            return Err(PacketError {
-                message: "Bad packet padding",
-                disconnect: Some(PROTOCOL_ERROR),
-            });
-        }
-        self.seq = self.seq.wrapping_add(1);
-        Ok(Some(Opened {
-            consumed: total,
-            payload: 5..4 + len - pad,
-        }))
+        self.opened(&buf[..total], len)
     }
 }
 
@@ -475,6 +519,64 @@ mod tests {
                 let aligned = wire.len() - trailer - if s.prot.aligns_length() { 0 } else { 4 };
                 assert_eq!(aligned % s.prot.block_len(), 0, "{suite:?} {n}");
             }
+        }
+    }
+
+    #[test]
+    fn gcm_opens_from_one_buffer_into_another_as_in_place() {
+        for suite in &SUITES[1..3] {
+            let (mut s, mut in_place) = pair(*suite);
+            let (_, mut across) = pair(*suite);
+            let mut wire = Vec::new();
+            for i in 0..20 {
+                s.seal(&vec![i as u8; i * 101], &mut wire);
+            }
+            let mut expect = wire.clone();
+            let mut dst = vec![0xAA; wire.len()];
+            let (mut a, mut b) = (0, 0);
+            while let Some(o) = in_place.open(&mut expect[a..]).unwrap() {
+                a += o.consumed;
+            }
+            assert!(across.opens_out_of_place());
+            // A packet cut short: nothing is written.
+            assert!(across
+                .open_from(&wire[..30], &mut dst[..30])
+                .unwrap()
+                .is_none());
+            assert!(dst[..30].iter().all(|&x| x == 0xAA));
+            while let Some(o) = across.open_from(&wire[b..], &mut dst[b..]).unwrap() {
+                assert_eq!(
+                    dst[b + o.payload.start..b + o.payload.end],
+                    expect[b + o.payload.start..b + o.payload.end]
+                );
+                b += o.consumed;
+            }
+            assert_eq!((a, b), (wire.len(), wire.len()), "{suite:?}");
+            assert_eq!(dst, expect, "every byte of each packet's span, {suite:?}");
+            assert_eq!(across.seq, 20);
+        }
+    }
+
+    #[test]
+    fn gcm_open_from_refuses_a_flipped_bit_and_other_forms_decline() {
+        let (mut s, mut o) = pair(SUITES[1]);
+        let mut wire = Vec::new();
+        s.seal(b"payload bytes", &mut wire);
+        let at = wire.len() - 3;
+        wire[at] ^= 1;
+        let mut dst = vec![0; wire.len()];
+        assert_eq!(
+            o.open_from(&wire, &mut dst).err().unwrap().message,
+            "Invalid HMAC"
+        );
+        for suite in [SUITES[0], SUITES[3], SUITES[4]] {
+            let (mut s, mut o) = pair(suite);
+            let mut wire = Vec::new();
+            s.seal(b"payload bytes", &mut wire);
+            let mut dst = vec![0; wire.len()];
+            assert!(!o.opens_out_of_place(), "{suite:?}");
+            assert!(o.open_from(&wire, &mut dst).unwrap().is_none(), "{suite:?}");
+            assert_eq!(o.seq, 0);
         }
     }
 }

@@ -435,3 +435,29 @@ fn every_registry_name_is_implemented() {
         }
     }
 }
+
+#[test]
+fn feed_into_opens_gcm_from_the_input_and_leaves_no_byte_unwritten() {
+    let prefs = prefs_with(|p| p.cipher = vec!["aes128-gcm@openssh.com".into()]);
+    let (mut c, mut s) = connect(prefs, "ssh-ed25519");
+    assert_connected(&c, &s, "gcm");
+    let before = s.seen.payloads.len();
+    for i in 0..5u8 {
+        c.t.send(&[90, i, 7, 7, 7]);
+    }
+    let mut wire = c.t.take_output();
+    // The third packet's ciphertext is damaged: two payloads, then the fault.
+    let third = (wire.len() / 5) * 2 + 8;
+    wire[third] ^= 1;
+    let mut dst = vec![0xAA; wire.len()];
+    let seen = &mut s.seen;
+    let mut ignore = false;
+    s.t.feed_into(&wire, &mut dst, &mut |e| record(seen, e, &mut ignore));
+    let got: Vec<_> = s.seen.payloads[before..].to_vec();
+    assert_eq!(got, vec![vec![90, 0, 7, 7, 7], vec![90, 1, 7, 7, 7]]);
+    assert_eq!(s.seen.fatal.as_deref(), Some("Invalid HMAC"));
+    // Past the fault the input is copied as it came: nothing of the Buffer
+    // JS receives is left as it was allocated.
+    let fault_at = (wire.len() / 5) * 2;
+    assert_eq!(dst[fault_at..], wire[fault_at..]);
+}
