@@ -4,6 +4,7 @@
 //! Opening decrypts in place in the caller's buffer.
 
 use crate::crypto::evp::EvpCipher;
+use crate::crypto::gcm_seal::{GcmSealer, TAG_LEN};
 use crate::crypto::mac::{Mac, MacSpec};
 use crate::crypto::CipherSpec;
 use aws_lc_rs::aead::chacha20_poly1305_openssh as chacha;
@@ -47,11 +48,22 @@ fn bad_mac() -> PacketError {
 
 enum Protection {
     Plain,
-    Gcm { key: LessSafeKey, iv: [u8; 12] },
+    /// Opening; sealing uses GcmSeal (the same algorithm, through EVP).
+    Gcm {
+        key: LessSafeKey,
+        iv: [u8; 12],
+    },
+    GcmSeal {
+        sealer: GcmSealer,
+        iv: [u8; 12],
+    },
     ChachaSeal(Box<chacha::SealingKey>),
     ChachaOpen(Box<chacha::OpeningKey>),
     // The HMAC key holds its precomputed pads (over a KiB): boxed.
-    Evp { cipher: EvpCipher, mac: Box<Mac> },
+    Evp {
+        cipher: EvpCipher,
+        mac: Box<Mac>,
+    },
 }
 
 impl Protection {
@@ -63,10 +75,17 @@ impl Protection {
                 } else {
                     &aead::AES_256_GCM
                 };
-                let key = LessSafeKey::new(UnboundKey::new(alg, &k.key).ok()?);
-                Protection::Gcm {
-                    key,
-                    iv: k.iv.get(..12)?.try_into().ok()?,
+                let iv = k.iv.get(..12)?.try_into().ok()?;
+                if sealing {
+                    Protection::GcmSeal {
+                        sealer: GcmSealer::new(k.key.get(..key_len)?)?,
+                        iv,
+                    }
+                } else {
+                    Protection::Gcm {
+                        key: LessSafeKey::new(UnboundKey::new(alg, &k.key).ok()?),
+                        iv,
+                    }
                 }
             }
             CipherSpec::ChaCha20Poly1305 => {
@@ -88,7 +107,7 @@ impl Protection {
     fn block_len(&self) -> usize {
         match self {
             Protection::Plain => 8,
-            Protection::Gcm { .. } => 16,
+            Protection::Gcm { .. } | Protection::GcmSeal { .. } => 16,
             Protection::ChachaSeal(_) | Protection::ChachaOpen(_) => 8,
             Protection::Evp { cipher, .. } => cipher.alg.block_len().max(8),
         }
@@ -97,7 +116,10 @@ impl Protection {
     fn trailer_len(&self) -> usize {
         match self {
             Protection::Plain => 0,
-            Protection::Gcm { .. } | Protection::ChachaSeal(_) | Protection::ChachaOpen(_) => 16,
+            Protection::Gcm { .. }
+            | Protection::GcmSeal { .. }
+            | Protection::ChachaSeal(_)
+            | Protection::ChachaOpen(_) => 16,
             Protection::Evp { mac, .. } => mac.spec.out_len,
         }
     }
@@ -106,7 +128,10 @@ impl Protection {
         // Whether the 4-byte length counts towards the block alignment.
         match self {
             Protection::Plain => true,
-            Protection::Gcm { .. } | Protection::ChachaSeal(_) | Protection::ChachaOpen(_) => false,
+            Protection::Gcm { .. }
+            | Protection::GcmSeal { .. }
+            | Protection::ChachaSeal(_)
+            | Protection::ChachaOpen(_) => false,
             Protection::Evp { mac, .. } => !mac.spec.etm,
         }
     }
@@ -182,6 +207,32 @@ impl Sealer {
         let packet_len = (1 + payload_len + pad) as u32;
         let start = out.len();
         out.reserve(4 + packet_len as usize + self.prot.trailer_len());
+        if let Protection::GcmSeal { .. } = self.prot {
+            // Encrypted from where the parts lie, without joining them first.
+            let padding = self.padding(pad);
+            if let Protection::GcmSeal { sealer, iv } = &mut self.prot {
+                let length = packet_len.to_be_bytes();
+                let total = 4 + packet_len as usize + TAG_LEN;
+                let room = &mut out.spare_capacity_mut()[..total];
+                let (clear, sealed) = room.split_at_mut(4);
+                for (slot, b) in clear.iter_mut().zip(length) {
+                    slot.write(b);
+                }
+                let parts = [&[pad as u8][..], head, body, &padding];
+                if sealer.seal(iv, &length, &parts, sealed) {
+                    // SAFETY: the 4 length bytes and `total - 4` bytes of
+                    // ciphertext and tag were written just above.
+                    unsafe { out.set_len(start + total) };
+                } else {
+                    // Cannot happen for lengths this layer builds; never
+                    // send plaintext: zeros, which the peer's check refuses.
+                    out.resize(start + total, 0);
+                }
+                gcm_next(iv);
+            }
+            self.seq = self.seq.wrapping_add(1);
+            return;
+        }
         out.extend_from_slice(&packet_len.to_be_bytes());
         out.push(pad as u8);
         out.extend_from_slice(head);
@@ -191,24 +242,13 @@ impl Sealer {
         let seq = self.seq;
         match &mut self.prot {
             Protection::Plain => {}
-            Protection::Gcm { key, iv } => {
-                let (head, body) = out[start..].split_at_mut(4);
-                let nonce = Nonce::assume_unique_for_key(*iv);
-                // Sealing cannot fail for in-range lengths; a packet this
-                // layer built always is.
-                let tag = key
-                    .seal_in_place_separate_tag(nonce, Aad::from(&*head), body)
-                    .map(|t| t.as_ref().to_vec())
-                    .unwrap_or_default();
-                out.extend_from_slice(&tag);
-                gcm_next(iv);
-            }
             Protection::ChachaSeal(key) => {
                 let mut tag = [0u8; 16];
                 key.seal_in_place(seq, &mut out[start..], &mut tag);
                 out.extend_from_slice(&tag);
             }
-            Protection::ChachaOpen(_) => {}
+            // Opening forms; GcmSeal returned above.
+            Protection::Gcm { .. } | Protection::ChachaOpen(_) | Protection::GcmSeal { .. } => {}
             Protection::Evp { cipher, mac } => {
                 // The MAC goes after the packet it covers, so it is made
                 // aside first (-etm covers the ciphertext, the plain form
@@ -390,7 +430,7 @@ impl Opener {
                 // every form has the clear length at the front.
                 sealed[..4].copy_from_slice(&(len as u32).to_be_bytes());
             }
-            Protection::ChachaSeal(_) => {}
+            Protection::ChachaSeal(_) | Protection::GcmSeal { .. } => {}
             Protection::Evp { cipher, mac } => {
                 let (body, tag) = packet.split_at_mut(4 + len);
                 if mac.spec.etm {
