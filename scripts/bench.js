@@ -5,7 +5,11 @@
 // measurement in a fresh child process; prints medians with min-max and the
 // ratio ours/original, and writes bench/results.json. Where it is a useful
 // anchor, ssh2@1.17.0's own protocol layer ('v1', scripts/bench/v1-pair.js)
-// runs the same raw and handshake figures in the same run.
+// runs the same raw and handshake figures in the same run, and OpenSSH's own
+// ssh/sftp against its own sshd ('openssh', scripts/bench/openssh.js) the
+// same transfers as the TCP rows. Every transfer checks the bytes that
+// arrived; a worker that fails (a check included) shows as an error in its
+// cell and makes this script exit non-zero.
 
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -17,9 +21,17 @@ const quick = args.includes('--quick');
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
 const reps = quick ? 3 : 5;
 const rawMiB = quick ? 64 : 256;
+const execMiB = quick ? 64 : 256;
+const sftpMiB = quick ? 64 : 128;
 const handshakes = quick ? 30 : 100;
+// The TCP rows pin one cipher for every column: left to their defaults,
+// 0.4.10 negotiates aes128-ctr + hmac-sha2-256 and this package (like
+// OpenSSH) chacha20-poly1305, which would compare ciphers, not
+// implementations. AES-GCM is the one all of them have, and the fastest.
+const TCP_CIPHER = 'aes128-gcm@openssh.com';
+const TCP_HMAC = '-'; // implicit in an AEAD cipher
 
-const IMPLS = ['orig', 'ours', 'v1'];
+const IMPLS = ['orig', 'ours', 'v1', 'openssh'];
 const W = path.join(__dirname, 'bench');
 
 // Each row: a name, how to run it for an implementation (or null where that
@@ -50,44 +62,66 @@ for (const [kex, ours, orig] of [
 ]) {
   rows.push({
     name: `handshakes/s, ${kex.replace('@libssh.org', '')} + ${ours}`,
-    cmd: (impl) => ['handshake.js', impl, kex, impl === 'orig' ? orig : ours, String(handshakes)],
+    cmd: (impl) => (impl === 'openssh' ? null : ['handshake.js', impl, kex, impl === 'orig' ? orig : ours, String(handshakes)]),
     field: 'perSecond',
     higher: true,
   });
 }
+// The TCP rows: ssh2@0.8.9's Client and Server in two processes on either
+// protocol layer; in the OpenSSH column ssh (or sftp) and sshd move the same
+// amount with the same cipher, timed the same way (see scripts/bench/openssh.js).
+const tcpLabel = TCP_HMAC === '-' ? TCP_CIPHER : `${TCP_CIPHER} + ${TCP_HMAC}`;
 rows.push({
-  name: `ssh2@0.8.9 exec over TCP MB/s (${rawMiB} MiB)`,
-  cmd: (impl) => (impl === 'v1' ? null : ['tcp-exec.js', impl, String(rawMiB)]),
+  name: `ssh2@0.8.9 exec over TCP MB/s, ${tcpLabel} (${execMiB} MiB)`,
+  cmd: (impl) =>
+    impl === 'v1'
+      ? null
+      : impl === 'openssh'
+        ? ['openssh.js', 'exec', String(execMiB), TCP_CIPHER, TCP_HMAC]
+        : ['tcp-exec.js', impl, String(execMiB), TCP_CIPHER, TCP_HMAC],
   field: 'mbps',
   higher: true,
 });
 for (const direction of ['get', 'put']) {
   rows.push({
-    name: `ssh2@0.8.9 SFTP fast${direction === 'get' ? 'Get' : 'Put'} over TCP MB/s (${rawMiB} MiB)`,
-    cmd: (impl) => (impl === 'v1' ? null : ['sftp.js', impl, direction, String(rawMiB)]),
+    name: `ssh2@0.8.9 SFTP fast${direction === 'get' ? 'Get' : 'Put'} over TCP MB/s, ${tcpLabel} (${sftpMiB} MiB)`,
+    cmd: (impl) =>
+      impl === 'v1'
+        ? null
+        : impl === 'openssh'
+          ? ['openssh.js', direction, String(sftpMiB), TCP_CIPHER, TCP_HMAC]
+          : ['sftp.js', impl, direction, String(sftpMiB), TCP_CIPHER, TCP_HMAC],
     field: 'mbps',
     higher: true,
   });
 }
-rows.push({
-  name: 'memory KB per idle pair',
-  cmd: (impl) => (impl === 'v1' ? null : ['memory.js', impl, '200']),
-  node: ['--expose-gc'],
-  field: 'kbPerPair',
-  higher: false,
-});
+// Both memory rows read the same worker run (see runOne's cache).
+const memoryCmd = (impl) => (impl === 'orig' || impl === 'ours' ? ['memory.js', impl, '200'] : null);
+rows.push({ name: 'memory KB per idle pair', cmd: memoryCmd, node: ['--expose-gc'], field: 'kbPerPair', higher: false });
+rows.push({ name: 'memory peak RSS MB (200 idle pairs)', cmd: memoryCmd, node: ['--expose-gc'], field: 'peakRssMB', higher: false });
+
+// Rows whose workers are the same command share one run per repetition.
+let runCache = new Map();
 
 function runOne(row, impl) {
   const cmd = row.cmd(impl);
   if (!cmd) return { skipped: true };
-  const [script, ...rest] = cmd;
-  const r = spawnSync(process.execPath, [...(row.node || []), path.join(W, script), ...rest], {
-    encoding: 'utf8',
-    timeout: 300000,
-  });
-  if (r.status !== 0) return { error: (r.stderr || r.error?.message || `exit ${r.status}`).trim().split('\n')[0] };
+  const argv = [...(row.node || []), path.join(W, cmd[0]), ...cmd.slice(1)];
+  const key = JSON.stringify(argv);
+  if (!runCache.has(key)) runCache.set(key, spawnWorker(argv));
+  return runCache.get(key);
+}
+
+function spawnWorker(argv) {
+  const r = spawnSync(process.execPath, argv, { encoding: 'utf8', timeout: 300000 });
+  if (r.status !== 0) {
+    const lines = (r.stderr || r.error?.message || `exit ${r.status ?? r.signal}`).trim().split('\n');
+    // An Error's stack: its first line says what failed.
+    return { error: lines[0] || `exit ${r.status ?? r.signal}` };
+  }
   try {
-    return JSON.parse(r.stdout.trim().split('\n').pop());
+    const out = JSON.parse(r.stdout.trim().split('\n').pop());
+    return out.unavailable ? { skipped: true, why: out.unavailable } : out;
   } catch {
     return { error: `unreadable output: ${r.stdout.slice(0, 200)}` };
   }
@@ -102,54 +136,90 @@ function stats(values) {
 }
 
 const selected = rows.filter((r) => !only || r.name.includes(only));
-const results = selected.map((row) => ({ row, samples: { orig: [], ours: [], v1: [] }, errors: { orig: null, ours: null, v1: null } }));
+const results = selected.map((row) => ({
+  row,
+  samples: Object.fromEntries(IMPLS.map((i) => [i, []])),
+  errors: Object.fromEntries(IMPLS.map((i) => [i, null])),
+}));
 for (let rep = 0; rep < reps; rep++) {
+  runCache = new Map();
   for (const res of results) {
     // Alternate which implementation goes first so drift hits both alike.
     const order = rep % 2 ? [...IMPLS].reverse() : IMPLS;
     for (const impl of order) {
       if (res.errors[impl] && rep > 0) continue;
       const out = runOne(res.row, impl);
-      if (out.skipped) res.errors[impl] = 'n/a';
+      if (out.skipped) res.errors[impl] = out.why ? `n/a: ${out.why}` : 'n/a';
       else if (out.error) res.errors[impl] = out.error;
+      else if (typeof out[res.row.field] !== 'number') res.errors[impl] = `no ${res.row.field} in the output`;
       else res.samples[impl].push(out[res.row.field]);
     }
   }
   process.stderr.write(`bench: repetition ${rep + 1}/${reps} done\n`);
 }
 
-const fmt = (s) => (s ? `${s.median.toFixed(s.median < 10 ? 2 : 0)} [${s.min.toFixed(s.min < 10 ? 2 : 0)}-${s.max.toFixed(s.max < 10 ? 2 : 0)}]` : null);
+const num = (x) => x.toFixed(x < 10 ? 2 : 0);
+const fmt = (s) => (s ? `${num(s.median)} [${num(s.min)}-${num(s.max)}]` : null);
+const failed = (e) => e && !e.startsWith('n/a');
+// A failure in any repetition voids the implementation's figure for that row.
+const cell = (s, e) => (failed(e) ? `error: ${e}` : fmt(s) || (e ? 'n/a' : '-'));
+let anyError = false;
 const table = results.map(({ row, samples, errors }) => {
-  const o = stats(samples.orig);
-  const u = stats(samples.ours);
-  const v = stats(samples.v1);
+  const st = Object.fromEntries(IMPLS.map((i) => [i, failed(errors[i]) ? null : stats(samples[i])]));
+  if (IMPLS.some((i) => failed(errors[i]))) anyError = true;
+  const u = st.ours;
   const ratio = (base) => (base && u ? `${(u.median / base.median).toFixed(2)}x` : '-');
   return {
     figure: row.name,
-    original: fmt(o) || errors.orig || '-',
-    ours: fmt(u) || errors.ours || '-',
-    ratio: ratio(o),
-    v1: fmt(v) || errors.v1 || '-',
-    ratioV1: ratio(v),
-    stats: { orig: o, ours: u, v1: v },
+    higherIsBetter: row.higher,
+    original: cell(st.orig, errors.orig),
+    ours: cell(st.ours, errors.ours),
+    ratio: ratio(st.orig),
+    v1: cell(st.v1, errors.v1),
+    ratioV1: ratio(st.v1),
+    openssh: cell(st.openssh, errors.openssh),
+    ratioOpenSSH: ratio(st.openssh),
+    stats: st,
+    errors,
   };
 });
 
-const header = ['figure', 'ssh2-streams@0.4.10 median [min-max]', 'ours median [min-max]', 'ours/0.4.10', 'ssh2@1.17.0 protocol', 'ours/1.17.0'];
-const lines = table.map((t) => [t.figure, t.original, t.ours, t.ratio, t.v1, t.ratioV1]);
-const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).slice(0, 60).length)));
+const header = [
+  'figure',
+  'ssh2-streams@0.4.10 median [min-max]',
+  'ours median [min-max]',
+  'ours/0.4.10',
+  'ssh2@1.17.0 protocol',
+  'ours/1.17.0',
+  'OpenSSH',
+  'ours/OpenSSH',
+];
+const lines = table.map((t) => [t.figure, t.original, t.ours, t.ratio, t.v1, t.ratioV1, t.openssh, t.ratioOpenSSH]);
+// Figure names in full; an error message in a cell is cut to 60 characters
+// and its '|' escaped, so that the table stays Markdown.
+const clip = (c, i) => (i === 0 ? String(c) : String(c).slice(0, 60)).replace(/\|/g, '\\|');
+const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => clip(l[i], i).length)));
 const out = [header, widths.map((w) => '-'.repeat(w)), ...lines]
-  .map((l) => '| ' + l.map((c, i) => String(c).slice(0, 60).padEnd(widths[i])).join(' | ') + ' |')
+  .map((l) => '| ' + l.map((c, i) => clip(c, i).padEnd(widths[i])).join(' | ') + ' |')
   .join('\n');
 const meta = {
   date: new Date().toISOString(),
   node: process.version,
   cpu: os.cpus()[0]?.model,
   cores: os.cpus().length,
+  openssh: require('./bench/sshd').version(),
   reps,
   quick,
+  tcpCipher: tcpLabel,
+  mib: { raw: rawMiB, exec: execMiB, sftp: sftpMiB },
 };
-console.log(`${meta.date}, Node ${meta.node}, ${meta.cpu} x${meta.cores}, ${reps} runs each${quick ? ' (quick)' : ''}`);
+console.log(
+  `${meta.date}, Node ${meta.node}, ${meta.cpu} x${meta.cores}, ${meta.openssh || 'no OpenSSH'}, ${reps} runs each${quick ? ' (quick)' : ''}`
+);
 console.log(out);
 fs.mkdirSync(path.join(__dirname, '..', 'bench'), { recursive: true });
 fs.writeFileSync(path.join(__dirname, '..', 'bench', 'results.json'), JSON.stringify({ meta, table }, null, 2) + '\n');
+if (anyError) {
+  process.stderr.write('bench: some measurements failed (the cells that start with "error:")\n');
+  process.exitCode = 1;
+}

@@ -1,7 +1,9 @@
 'use strict';
 // Memory of idle connections: `node --expose-gc memory.js <impl> <pairs>`
 // opens <pairs> authenticated client/server pairs with a session channel,
-// then reports heap+external bytes per pair after gc() and the peak RSS.
+// then reports heap+external bytes per pair after gc() (kbPerPair) and the
+// process's peak RSS in MB, 10^6 bytes (peakRssMB: getrusage's maxrss, so
+// Node itself, the warm-up pair and the <pairs> pairs together).
 
 const { connect } = require('./pair');
 
@@ -28,9 +30,9 @@ async function main() {
   for (let i = 0; i < Number(count); i++) pairs.push(await connect(impl, { algorithms }));
   await new Promise((r) => setTimeout(r, 50));
   const after = used();
-  const rss = process.resourceUsage().maxRSS * 1024;
+  const rss = process.resourceUsage().maxRSS * 1024; // maxRSS is in KiB
   process.stdout.write(
-    JSON.stringify({ impl, pairs: pairs.length, kbPerPair: (after - before) / 1024 / pairs.length, peakRssMiB: rss / 2 ** 20 }) + '\n'
+    JSON.stringify({ impl, pairs: pairs.length, kbPerPair: (after - before) / 1024 / pairs.length, peakRssMB: rss / 1e6 }) + '\n'
   );
   process.exit(0);
 }

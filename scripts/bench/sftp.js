@@ -1,9 +1,14 @@
 'use strict';
 // ssh2@0.8.9's SFTP over TCP, two processes: `node sftp.js <impl> <get|put>
-// <MiB>` starts an ssh2 Server in a child process whose sftp subsystem serves
-// a temporary folder (scripts/demo/fs-sftp-server.js), then fastGet()s or
-// fastPut()s a <MiB> file with an ssh2 Client (both on <impl>), checks its
-// sha256 and prints one JSON line with MB/s.
+// <MiB> [cipher] [hmac]` starts an ssh2 Server in a child process whose sftp
+// subsystem serves a temporary folder (scripts/demo/fs-sftp-server.js), then
+// fastGet()s or fastPut()s a <MiB> file of random bytes with an ssh2 Client
+// (both on <impl>; the client offers only that cipher and MAC, by default
+// aes128-gcm@openssh.com, as tcp-exec.js explains), checks the copy's size
+// and sha256 after the clock stops, and prints one JSON line with MB/s; a
+// differing copy exits non-zero. The clock runs from the sftp session being
+// ready (connect, key exchange, auth and the subsystem start done) to
+// fastGet's or fastPut's callback.
 
 const { fork } = require('child_process');
 const crypto = require('crypto');
@@ -13,7 +18,7 @@ const path = require('path');
 const { loadSsh2 } = require('./ssh2-loader');
 
 if (process.argv[2] === '--serve') serve(process.argv[3], process.argv[4]);
-else client(process.argv[2], process.argv[3], Number(process.argv[4] || '64'));
+else client(process.argv[2], process.argv[3], Number(process.argv[4] || '64'), process.argv[5] || 'aes128-gcm@openssh.com', process.argv[6] || '-');
 
 function serve(impl, root) {
   const { Server } = loadSsh2(impl);
@@ -28,7 +33,7 @@ function serve(impl, root) {
   process.on('disconnect', () => process.exit(0));
 }
 
-function client(impl, direction, mib) {
+function client(impl, direction, mib, cipher, hmac) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssh2sn-bench-sftp-'));
   const root = path.join(dir, 'remote');
   fs.mkdirSync(root);
@@ -61,8 +66,12 @@ function client(impl, direction, mib) {
         const finished = (err) => {
           if (err) return fail(err);
           const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-          if (sha(fs.readFileSync(check)) !== sha(data)) return fail(new Error('the copy differs from the source'));
-          process.stdout.write(JSON.stringify({ impl, bytes: data.length, seconds: secs, mbps: data.length / 1e6 / secs }) + '\n');
+          const copy = fs.readFileSync(check);
+          if (copy.length !== data.length) return fail(new Error(`the copy has ${copy.length} of ${data.length} bytes`));
+          if (sha(copy) !== sha(data)) return fail(new Error('the copy differs from the source (sha256)'));
+          process.stdout.write(
+            JSON.stringify({ impl, direction, cipher, hmac, bytes: data.length, seconds: secs, mbps: data.length / 1e6 / secs }) + '\n'
+          );
           conn.end();
           done(0);
         };
@@ -70,6 +79,17 @@ function client(impl, direction, mib) {
         else sftp.fastPut(from, to, finished);
       })
     );
-    conn.connect({ host: '127.0.0.1', port, username: 'bench', password: 'secret' });
+    conn.connect({
+      host: '127.0.0.1',
+      port,
+      username: 'bench',
+      password: 'secret',
+      algorithms: {
+        kex: ['curve25519-sha256@libssh.org'],
+        serverHostKey: ['ssh-ed25519'],
+        cipher: [cipher],
+        hmac: [hmac === '-' ? 'hmac-sha2-256' : hmac],
+      },
+    });
   });
 }

@@ -1,23 +1,28 @@
 'use strict';
-// ssh2@0.8.9 over TCP, two processes: `node tcp-exec.js <impl> <MiB>` starts
-// an ssh2 Server in a child process whose exec streams <MiB> of a repeating
-// pattern, connects an ssh2 Client (both on <impl>), checks every byte, and
-// prints one JSON line with MB/s.
+// ssh2@0.8.9 over TCP, two processes: `node tcp-exec.js <impl> <MiB>
+// [cipher] [hmac]` starts an ssh2 Server in a child process whose exec
+// streams <MiB> of scripts/bench/data.js's byte stream, connects an ssh2
+// Client (both on <impl>) offering only that cipher (and MAC; the default
+// is aes128-gcm@openssh.com, whose MAC is implicit), compares every byte
+// that arrives with the same stream and prints one JSON line with MB/s; a
+// short, long or corrupt transfer exits non-zero.
+//
+// The cipher is pinned because the defaults differ: 0.4.10 prefers
+// aes128-ctr + hmac-sha2-256, this package (like OpenSSH)
+// chacha20-poly1305. The clock runs from the client's 'ready' (connect, key
+// exchange and auth done) to the stream's close: channel open, exec and
+// the transfer.
 
 const { fork } = require('child_process');
-const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 const { loadSsh2 } = require('./ssh2-loader');
+const { benchBytes, checker } = require('./data');
 
 const CHUNK = 64 * 1024;
-// Both processes derive the same pattern from a fixed seed.
-const pattern = crypto.createHash('sha512').update('ssh2-streams-native bench').digest();
-const block = Buffer.alloc(CHUNK);
-for (let i = 0; i < CHUNK; i += pattern.length) pattern.copy(block, i);
 
 if (process.argv[2] === '--serve') serve(process.argv[3]);
-else client(process.argv[2], Number(process.argv[3] || '256'));
+else client(process.argv[2], Number(process.argv[3] || '256'), process.argv[4] || 'aes128-gcm@openssh.com', process.argv[5] || '-');
 
 function serve(impl) {
   const { Server } = loadSsh2(impl);
@@ -28,12 +33,13 @@ function serve(impl) {
     conn.on('session', (accept) => {
       accept().on('exec', (acceptExec, _reject, info) => {
         const stream = acceptExec();
-        let left = Number(/^stream (\d+)$/.exec(info.command)[1]);
+        const data = benchBytes(Number(/^stream (\d+)$/.exec(info.command)[1]));
+        let off = 0;
         const pump = () => {
-          while (left > 0) {
-            const n = Math.min(CHUNK, left);
-            left -= n;
-            if (!stream.write(n === CHUNK ? block : block.subarray(0, n))) return stream.once('drain', pump);
+          while (off < data.length) {
+            const chunk = data.subarray(off, Math.min(off + CHUNK, data.length));
+            off += chunk.length;
+            if (!stream.write(chunk)) return stream.once('drain', pump);
           }
           stream.exit(0);
           stream.end();
@@ -46,8 +52,9 @@ function serve(impl) {
   process.on('disconnect', () => process.exit(0));
 }
 
-function client(impl, mib) {
+function client(impl, mib, cipher, hmac) {
   const total = mib * 1024 * 1024;
+  const check = checker(benchBytes(total));
   const child = fork(__filename, ['--serve', impl], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   child.once('message', ({ port }) => {
     const { Client } = loadSsh2(impl);
@@ -57,28 +64,40 @@ function client(impl, mib) {
       const t0 = process.hrtime.bigint();
       conn.exec(`stream ${total}`, (err, stream) => {
         if (err) return fail(err);
-        let got = 0;
         stream.on('data', (data) => {
-          let off = got % CHUNK;
-          for (let i = 0; i < data.length; ) {
-            const n = Math.min(CHUNK - off, data.length - i);
-            if (block.compare(data, i, i + n, off, off + n) !== 0) fail(new Error(`corrupt data at ${got + i}`));
-            i += n;
-            off = 0;
+          try {
+            check.push(data);
+          } catch (e) {
+            fail(e);
           }
-          got += data.length;
         });
         stream.on('close', () => {
           const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-          if (got !== total) fail(new Error(`got ${got} of ${total} bytes`));
-          process.stdout.write(JSON.stringify({ impl, bytes: got, seconds: secs, mbps: got / 1e6 / secs }) + '\n');
+          try {
+            check.end();
+          } catch (e) {
+            return fail(e);
+          }
+          const got = check.received;
+          process.stdout.write(JSON.stringify({ impl, cipher, hmac, bytes: got, seconds: secs, mbps: got / 1e6 / secs }) + '\n');
           conn.end();
           child.disconnect();
           process.exit(0);
         });
       });
     });
-    conn.connect({ host: '127.0.0.1', port, username: 'bench', password: 'secret', hostHash: undefined });
+    conn.connect({
+      host: '127.0.0.1',
+      port,
+      username: 'bench',
+      password: 'secret',
+      algorithms: {
+        kex: ['curve25519-sha256@libssh.org'],
+        serverHostKey: ['ssh-ed25519'],
+        cipher: [cipher],
+        hmac: [hmac === '-' ? 'hmac-sha2-256' : hmac],
+      },
+    });
   });
 
   function fail(err) {
