@@ -360,23 +360,38 @@ function bugsOf(software) {
  * The internals ssh2@0.8.9 and the peer tests reach: `_state.incoming.identRaw`,
  * `_state.outgoing.pubkey`, `_state.authMethod` (written by ssh2's Server).
  */
+// 0.4.10's stream._state, as far as ssh2@0.8 reads it, backed by the
+// engine. Getters on prototypes, not closures per stream: an idle
+// connection keeps these for its lifetime.
+class CompatIncoming {
+  constructor(native) {
+    Object.defineProperty(this, '_n', { value: native });
+  }
+
+  get identRaw() {
+    return this._n.remoteIdentRaw === null ? undefined : this._n.remoteIdentRaw;
+  }
+}
+
+class CompatOutgoing {
+  constructor(native) {
+    Object.defineProperty(this, '_n', { value: native });
+  }
+
+  get pubkey() {
+    return this._n.kexPublicKey === null ? undefined : this._n.kexPublicKey;
+  }
+
+  get sessionId() {
+    return this._n.sessionId === null ? undefined : this._n.sessionId;
+  }
+}
+
 function makeCompatState(stream) {
-  const n = stream._native;
   return {
     authMethod: undefined,
-    incoming: {
-      get identRaw() {
-        return n.remoteIdentRaw === null ? undefined : n.remoteIdentRaw;
-      },
-    },
-    outgoing: {
-      get pubkey() {
-        return n.kexPublicKey === null ? undefined : n.kexPublicKey;
-      },
-      get sessionId() {
-        return n.sessionId === null ? undefined : n.sessionId;
-      },
-    },
+    incoming: new CompatIncoming(stream._native),
+    outgoing: new CompatOutgoing(stream._native),
   };
 }
 
