@@ -16,21 +16,14 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { loadSsh2 } = require('./ssh2-loader');
+const { serveSessions, connectOptions } = require('./ssh2-tcp');
 
 if (process.argv[2] === '--serve') serve(process.argv[3], process.argv[4]);
 else client(process.argv[2], process.argv[3], Number(process.argv[4] || '64'), process.argv[5] || 'aes128-gcm@openssh.com', process.argv[6] || '-');
 
 function serve(impl, root) {
-  const { Server } = loadSsh2(impl);
   const { serve: serveFolder } = require('../demo/fs-sftp-server');
-  const hostKey = fs.readFileSync(path.join(__dirname, 'fixtures', 'host_ed25519'));
-  const server = new Server({ hostKeys: [hostKey] }, (conn) => {
-    conn.on('authentication', (ctx) => (ctx.method === 'password' && ctx.password === 'secret' ? ctx.accept() : ctx.reject(['password'])));
-    conn.on('error', () => {});
-    conn.on('session', (accept) => accept().on('sftp', (acceptSftp) => serveFolder(acceptSftp(), root)));
-  });
-  server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
-  process.on('disconnect', () => process.exit(0));
+  serveSessions(impl, (accept) => accept().on('sftp', (acceptSftp) => serveFolder(acceptSftp(), root)));
 }
 
 function client(impl, direction, mib, cipher, hmac) {
@@ -79,17 +72,6 @@ function client(impl, direction, mib, cipher, hmac) {
         else sftp.fastPut(from, to, finished);
       })
     );
-    conn.connect({
-      host: '127.0.0.1',
-      port,
-      username: 'bench',
-      password: 'secret',
-      algorithms: {
-        kex: ['curve25519-sha256@libssh.org'],
-        serverHostKey: ['ssh-ed25519'],
-        cipher: [cipher],
-        hmac: [hmac === '-' ? 'hmac-sha2-256' : hmac],
-      },
-    });
+    conn.connect(connectOptions(port, cipher, hmac));
   });
 }

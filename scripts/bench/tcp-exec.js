@@ -14,9 +14,8 @@
 // the transfer.
 
 const { fork } = require('child_process');
-const fs = require('fs');
-const path = require('path');
 const { loadSsh2 } = require('./ssh2-loader');
+const { serveSessions, connectOptions } = require('./ssh2-tcp');
 const { benchBytes, checker } = require('./data');
 
 const CHUNK = 64 * 1024;
@@ -25,31 +24,23 @@ if (process.argv[2] === '--serve') serve(process.argv[3]);
 else client(process.argv[2], Number(process.argv[3] || '256'), process.argv[4] || 'aes128-gcm@openssh.com', process.argv[5] || '-');
 
 function serve(impl) {
-  const { Server } = loadSsh2(impl);
-  const hostKey = fs.readFileSync(path.join(__dirname, 'fixtures', 'host_ed25519'));
-  const server = new Server({ hostKeys: [hostKey] }, (conn) => {
-    conn.on('authentication', (ctx) => (ctx.method === 'password' && ctx.password === 'secret' ? ctx.accept() : ctx.reject(['password'])));
-    conn.on('error', () => {});
-    conn.on('session', (accept) => {
-      accept().on('exec', (acceptExec, _reject, info) => {
-        const stream = acceptExec();
-        const data = benchBytes(Number(/^stream (\d+)$/.exec(info.command)[1]));
-        let off = 0;
-        const pump = () => {
-          while (off < data.length) {
-            const chunk = data.subarray(off, Math.min(off + CHUNK, data.length));
-            off += chunk.length;
-            if (!stream.write(chunk)) return stream.once('drain', pump);
-          }
-          stream.exit(0);
-          stream.end();
-        };
-        pump();
-      });
+  serveSessions(impl, (accept) => {
+    accept().on('exec', (acceptExec, _reject, info) => {
+      const stream = acceptExec();
+      const data = benchBytes(Number(/^stream (\d+)$/.exec(info.command)[1]));
+      let off = 0;
+      const pump = () => {
+        while (off < data.length) {
+          const chunk = data.subarray(off, Math.min(off + CHUNK, data.length));
+          off += chunk.length;
+          if (!stream.write(chunk)) return stream.once('drain', pump);
+        }
+        stream.exit(0);
+        stream.end();
+      };
+      pump();
     });
   });
-  server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
-  process.on('disconnect', () => process.exit(0));
 }
 
 function client(impl, mib, cipher, hmac) {
@@ -86,18 +77,7 @@ function client(impl, mib, cipher, hmac) {
         });
       });
     });
-    conn.connect({
-      host: '127.0.0.1',
-      port,
-      username: 'bench',
-      password: 'secret',
-      algorithms: {
-        kex: ['curve25519-sha256@libssh.org'],
-        serverHostKey: ['ssh-ed25519'],
-        cipher: [cipher],
-        hmac: [hmac === '-' ? 'hmac-sha2-256' : hmac],
-      },
-    });
+    conn.connect(connectOptions(port, cipher, hmac));
   });
 
   function fail(err) {
