@@ -1,7 +1,9 @@
 //! The binary packet protocol (RFC 4253 section 6) for one direction:
 //! `uint32 packet_length || byte padding_length || payload || padding ||
 //! mac`, sealed or opened with that direction's keys and sequence number.
-//! Opening decrypts in place in the caller's buffer.
+//! Opening decrypts in place in the caller's buffer, or, for AES-GCM, from
+//! the input straight into the caller's buffer (`open_from`); sealing
+//! AES-GCM encrypts the packet's parts from where they lie (gcm_seal.rs).
 
 use crate::crypto::evp::EvpCipher;
 use crate::crypto::gcm_seal::{GcmSealer, TAG_LEN};
@@ -207,29 +209,27 @@ impl Sealer {
         let packet_len = (1 + payload_len + pad) as u32;
         let start = out.len();
         out.reserve(4 + packet_len as usize + self.prot.trailer_len());
-        if let Protection::GcmSeal { .. } = self.prot {
+        let padding = self.padding(pad);
+        if let Protection::GcmSeal { sealer, iv } = &mut self.prot {
             // Encrypted from where the parts lie, without joining them first.
-            let padding = self.padding(pad);
-            if let Protection::GcmSeal { sealer, iv } = &mut self.prot {
-                let length = packet_len.to_be_bytes();
-                let total = 4 + packet_len as usize + TAG_LEN;
-                let room = &mut out.spare_capacity_mut()[..total];
-                let (clear, sealed) = room.split_at_mut(4);
-                for (slot, b) in clear.iter_mut().zip(length) {
-                    slot.write(b);
-                }
-                let parts = [&[pad as u8][..], head, body, &padding];
-                if sealer.seal(iv, &length, &parts, sealed) {
-                    // SAFETY: the 4 length bytes and `total - 4` bytes of
-                    // ciphertext and tag were written just above.
-                    unsafe { out.set_len(start + total) };
-                } else {
-                    // Cannot happen for lengths this layer builds; never
-                    // send plaintext: zeros, which the peer's check refuses.
-                    out.resize(start + total, 0);
-                }
-                gcm_next(iv);
+            let length = packet_len.to_be_bytes();
+            let total = 4 + packet_len as usize + TAG_LEN;
+            let room = &mut out.spare_capacity_mut()[..total];
+            let (clear, sealed) = room.split_at_mut(4);
+            for (slot, b) in clear.iter_mut().zip(length) {
+                slot.write(b);
             }
+            let parts = [&[pad as u8][..], head, body, &padding];
+            if sealer.seal(iv, &length, &parts, sealed) {
+                // SAFETY: the 4 length bytes and `total - 4` bytes of
+                // ciphertext and tag were written just above.
+                unsafe { out.set_len(start + total) };
+            } else {
+                // Cannot happen for lengths this layer builds; never
+                // send plaintext: zeros, which the peer's check refuses.
+                out.resize(start + total, 0);
+            }
+            gcm_next(iv);
             self.seq = self.seq.wrapping_add(1);
             return;
         }
@@ -237,7 +237,6 @@ impl Sealer {
         out.push(pad as u8);
         out.extend_from_slice(head);
         out.extend_from_slice(body);
-        let padding = self.padding(pad);
         out.extend_from_slice(&padding);
         let seq = self.seq;
         match &mut self.prot {
