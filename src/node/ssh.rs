@@ -35,8 +35,9 @@ pub struct SessionConfig {
     pub greeting: Option<String>,
     pub max_packet_size: Option<u32>,
     pub algorithms: Option<AlgorithmPrefs>,
-    /// Whether the stream has a debug function: the '_negotiated' event
-    /// exists only for its output and is not built without one.
+    /// Whether the stream has a debug function: the '_offers' and
+    /// '_negotiated' events exist only for its output and are not built
+    /// without one.
     pub debug: Option<bool>,
 }
 

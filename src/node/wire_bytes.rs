@@ -1,5 +1,5 @@
-//! Bytes for the wire (sealed SSH packets, SFTP packets), as the Buffer a
-//! method returns to JS.
+//! Bytes a method returns to JS as a Buffer: sealed SSH packets, SFTP
+//! packets, and the session's small byte values (session id, kex key).
 //!
 //! napi-rs hands a `Vec` over as an external Buffer: no copy, but an
 //! allocation for the finalizer, a weak reference for V8 to track and a

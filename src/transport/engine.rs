@@ -377,11 +377,7 @@ impl Transport {
     /// the payloads the events borrow are slices of `buf` (lib/ssh.js hands
     /// channel data out as views of it, without a copy).
     pub fn feed_in_place(&mut self, buf: &mut [u8], on_event: &mut dyn FnMut(Event<'_>)) {
-        debug_assert!(self.inbuf.is_empty());
-        let pos = self.open_packets(buf, None, on_event);
-        if !self.dead {
-            self.inbuf = buf[pos.min(buf.len())..].to_vec();
-        }
+        self.open_whole(buf, None, on_event);
     }
 
     /// Like `feed_in_place`, with nothing held back (`take_partial()` was
@@ -391,11 +387,23 @@ impl Transport {
     /// from the first packet of any other form on, the rest is copied over
     /// and opened in place.
     pub fn feed_into(&mut self, src: &[u8], dst: &mut [u8], on_event: &mut dyn FnMut(Event<'_>)) {
-        debug_assert!(self.inbuf.is_empty() && src.len() == dst.len());
-        let pos = self.open_packets(dst, Some(src), on_event);
+        debug_assert!(src.len() == dst.len());
+        self.open_whole(dst, Some(src), on_event);
+    }
+
+    /// `feed_in_place` and `feed_into`: opens what it can and keeps the
+    /// rest as the held-back partial packet, taken from `buf` (a CBC/CTR
+    /// packet's first block may already be decrypted there).
+    fn open_whole(
+        &mut self,
+        buf: &mut [u8],
+        src: Option<&[u8]>,
+        on_event: &mut dyn FnMut(Event<'_>),
+    ) {
+        debug_assert!(self.inbuf.is_empty());
+        let pos = self.open_packets(buf, src, on_event);
         if !self.dead {
-            // From dst: a CBC/CTR packet's first block may be decrypted there.
-            self.inbuf = dst[pos.min(dst.len())..].to_vec();
+            self.inbuf = buf[pos.min(buf.len())..].to_vec();
         }
     }
 
