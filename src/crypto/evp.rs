@@ -72,15 +72,39 @@ impl EvpAlg {
     }
 }
 
-/// An EVP cipher context keyed for one direction.
-pub struct EvpCipher {
-    ctx: *mut sys::EVP_CIPHER_CTX,
-    pub alg: EvpAlg,
+/// An owned EVP_CIPHER_CTX, freed on drop (EvpCipher here, and the GCM
+/// sealer in gcm_seal.rs).
+pub struct CipherCtx(*mut sys::EVP_CIPHER_CTX);
+
+// SAFETY: the context is only used through its owner's &mut self; aws-lc
+// contexts have no thread affinity.
+unsafe impl Send for CipherCtx {}
+
+impl CipherCtx {
+    /// None when aws-lc cannot allocate one.
+    pub fn new() -> Option<CipherCtx> {
+        // SAFETY: plain allocation; null checked, freed by Drop.
+        let ctx = unsafe { sys::EVP_CIPHER_CTX_new() };
+        (!ctx.is_null()).then_some(CipherCtx(ctx))
+    }
+
+    pub fn ptr(&self) -> *mut sys::EVP_CIPHER_CTX {
+        self.0
+    }
 }
 
-// SAFETY: the context is only used through &mut self; aws-lc contexts have no
-// thread affinity.
-unsafe impl Send for EvpCipher {}
+impl Drop for CipherCtx {
+    fn drop(&mut self) {
+        // SAFETY: we own the context.
+        unsafe { sys::EVP_CIPHER_CTX_free(self.0) }
+    }
+}
+
+/// An EVP cipher context keyed for one direction.
+pub struct EvpCipher {
+    ctx: CipherCtx,
+    pub alg: EvpAlg,
+}
 
 impl EvpCipher {
     /// None when the key or IV length is wrong or aws-lc refuses the cipher.
@@ -88,13 +112,14 @@ impl EvpCipher {
         if key.len() != alg.key_len() || iv.len() < alg.iv_len() {
             return None;
         }
-        // SAFETY: the context is freed by Drop, or here when set-up fails.
+        let me = EvpCipher {
+            ctx: CipherCtx::new()?,
+            alg,
+        };
+        let ctx = me.ctx.ptr();
+        // SAFETY: the context is owned by `me` (freed on drop, also when
+        // set-up fails); key and IV are read for the lengths checked above.
         unsafe {
-            let ctx = sys::EVP_CIPHER_CTX_new();
-            if ctx.is_null() {
-                return None;
-            }
-            let me = EvpCipher { ctx, alg };
             let cipher = alg.cipher();
             // Key length first: RC4 and Blowfish take variable-length keys.
             let ok = sys::EVP_CipherInit_ex(
@@ -145,7 +170,7 @@ impl EvpCipher {
         // because padding is off and inputs are whole blocks.
         unsafe {
             sys::EVP_CipherUpdate(
-                self.ctx,
+                self.ctx.ptr(),
                 buf.as_mut_ptr(),
                 &mut out_len,
                 buf.as_ptr(),
@@ -153,13 +178,6 @@ impl EvpCipher {
             ) == 1
                 && out_len as usize == buf.len()
         }
-    }
-}
-
-impl Drop for EvpCipher {
-    fn drop(&mut self) {
-        // SAFETY: we own the context.
-        unsafe { sys::EVP_CIPHER_CTX_free(self.ctx) }
     }
 }
 

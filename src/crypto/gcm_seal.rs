@@ -7,6 +7,7 @@
 //! and the bytes on the wire are the same (the tests compare them with
 //! aws-lc-rs's seal).
 
+use super::evp::CipherCtx;
 use aws_lc_sys as sys;
 use std::mem::MaybeUninit;
 use std::os::raw::c_int;
@@ -16,12 +17,8 @@ pub const TAG_LEN: usize = 16;
 
 /// One direction's AES-128/256-GCM key; each packet brings its own nonce.
 pub struct GcmSealer {
-    ctx: *mut sys::EVP_CIPHER_CTX,
+    ctx: CipherCtx,
 }
-
-// SAFETY: the context is only used through &mut self; aws-lc contexts have
-// no thread affinity.
-unsafe impl Send for GcmSealer {}
 
 impl GcmSealer {
     /// None for a key that is neither 16 nor 32 bytes, or when aws-lc
@@ -35,19 +32,21 @@ impl GcmSealer {
                 _ => return None,
             }
         };
-        // SAFETY: the context is owned by the guard from here on (Drop frees
-        // it, also when keying fails); the key is read for its length.
-        unsafe {
-            let ctx = sys::EVP_CIPHER_CTX_new();
-            if ctx.is_null() {
-                return None;
-            }
-            let me = GcmSealer { ctx };
-            let ok =
-                sys::EVP_EncryptInit_ex(ctx, cipher, ptr::null_mut(), key.as_ptr(), ptr::null())
-                    == 1;
-            ok.then_some(me)
-        }
+        let me = GcmSealer {
+            ctx: CipherCtx::new()?,
+        };
+        // SAFETY: the context is owned by `me` (freed on drop, also when
+        // keying fails); the key is read for its length.
+        let ok = unsafe {
+            sys::EVP_EncryptInit_ex(
+                me.ctx.ptr(),
+                cipher,
+                ptr::null_mut(),
+                key.as_ptr(),
+                ptr::null(),
+            )
+        } == 1;
+        ok.then_some(me)
     }
 
     /// Encrypts the concatenation of `parts` into the front of `out`,
@@ -77,14 +76,14 @@ impl GcmSealer {
         // and the tag is TAG_LEN bytes.
         unsafe {
             if sys::EVP_EncryptInit_ex(
-                self.ctx,
+                self.ctx.ptr(),
                 ptr::null(),
                 ptr::null_mut(),
                 ptr::null(),
                 nonce.as_ptr(),
             ) != 1
                 || sys::EVP_EncryptUpdate(
-                    self.ctx,
+                    self.ctx.ptr(),
                     ptr::null_mut(),
                     &mut n,
                     aad.as_ptr(),
@@ -95,7 +94,7 @@ impl GcmSealer {
             }
             for part in parts.iter().filter(|p| !p.is_empty()) {
                 if sys::EVP_EncryptUpdate(
-                    self.ctx,
+                    self.ctx.ptr(),
                     base.add(at),
                     &mut n,
                     part.as_ptr(),
@@ -107,23 +106,16 @@ impl GcmSealer {
                 }
                 at += part.len();
             }
-            if sys::EVP_EncryptFinal_ex(self.ctx, base.add(at), &mut n) != 1 || n != 0 {
+            if sys::EVP_EncryptFinal_ex(self.ctx.ptr(), base.add(at), &mut n) != 1 || n != 0 {
                 return false;
             }
             sys::EVP_CIPHER_CTX_ctrl(
-                self.ctx,
+                self.ctx.ptr(),
                 sys::EVP_CTRL_GCM_GET_TAG as c_int,
                 TAG_LEN as c_int,
                 base.add(at).cast(),
             ) == 1
         }
-    }
-}
-
-impl Drop for GcmSealer {
-    fn drop(&mut self) {
-        // SAFETY: we own the context.
-        unsafe { sys::EVP_CIPHER_CTX_free(self.ctx) }
     }
 }
 
