@@ -12,7 +12,7 @@
 // environment shares the outer Buffer).
 
 function fromEngine(value) {
-  if (typeof value !== 'object' || value === null || value instanceof Array || value instanceof Object) return value;
+  if (typeof value !== 'object' || value === null || value instanceof Object) return value;
   return localize(value);
 }
 

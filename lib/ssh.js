@@ -363,13 +363,16 @@ function bugsOf(software) {
 // 0.4.10's stream._state, as far as ssh2@0.8 reads it, backed by the
 // engine. Getters on prototypes, not closures per stream: an idle
 // connection keeps these for its lifetime.
+// The engine says null for what it does not know yet; 0.4.10 left it undefined.
+const orUndefined = (v) => (v === null ? undefined : v);
+
 class CompatIncoming {
   constructor(native) {
     Object.defineProperty(this, '_n', { value: native });
   }
 
   get identRaw() {
-    return this._n.remoteIdentRaw === null ? undefined : this._n.remoteIdentRaw;
+    return orUndefined(this._n.remoteIdentRaw);
   }
 }
 
@@ -379,11 +382,11 @@ class CompatOutgoing {
   }
 
   get pubkey() {
-    return this._n.kexPublicKey === null ? undefined : this._n.kexPublicKey;
+    return orUndefined(this._n.kexPublicKey);
   }
 
   get sessionId() {
-    return this._n.sessionId === null ? undefined : this._n.sessionId;
+    return orUndefined(this._n.sessionId);
   }
 }
 
