@@ -11,7 +11,9 @@
 // aes128-ctr + hmac-sha2-256, this package (like OpenSSH)
 // chacha20-poly1305. The clock runs from the client's 'ready' (connect, key
 // exchange and auth done) to the stream's close: channel open, exec and
-// the transfer.
+// the transfer. The server makes its bytes when it starts, before it
+// listens, so the clock does not include making them (OpenSSH's row cats a
+// file made beforehand).
 
 const { fork } = require('child_process');
 const { loadSsh2 } = require('./ssh2-loader');
@@ -20,14 +22,15 @@ const { benchBytes, checker } = require('./data');
 
 const CHUNK = 64 * 1024;
 
-if (process.argv[2] === '--serve') serve(process.argv[3]);
+if (process.argv[2] === '--serve') serve(process.argv[3], Number(process.argv[4]));
 else client(process.argv[2], Number(process.argv[3] || '256'), process.argv[4] || 'aes128-gcm@openssh.com', process.argv[5] || '-');
 
-function serve(impl) {
+function serve(impl, bytes) {
+  const data = benchBytes(bytes);
   serveSessions(impl, (accept) => {
-    accept().on('exec', (acceptExec, _reject, info) => {
+    accept().on('exec', (acceptExec, reject, info) => {
+      if (info.command !== `stream ${bytes}`) return reject();
       const stream = acceptExec();
-      const data = benchBytes(Number(/^stream (\d+)$/.exec(info.command)[1]));
       let off = 0;
       const pump = () => {
         while (off < data.length) {
@@ -46,7 +49,7 @@ function serve(impl) {
 function client(impl, mib, cipher, hmac) {
   const total = mib * 1024 * 1024;
   const check = checker(benchBytes(total));
-  const child = fork(__filename, ['--serve', impl], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(__filename, ['--serve', impl, String(total)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   child.once('message', ({ port }) => {
     const { Client } = loadSsh2(impl);
     const conn = new Client();
