@@ -110,7 +110,10 @@ class SFTPStream extends Transform {
     }
     const answered = this._native.takeOutput();
     if (answered) this.push(answered);
-    for (const ev of events) {
+    for (let ev of events) {
+      // Data that lay whole in the chunk comes as its place there: a view, not a copy.
+      if (ev[0] === '_data') ev = ['data', ev[1], chunk.subarray(ev[2], ev[3])];
+      else if (ev[0] === '_WRITE') ev = ['WRITE', ev[1], ev[2], ev[3], chunk.subarray(ev[4], ev[5])];
       if (ev[0] === 'error') {
         this.debug(`DEBUG[SFTP]: Parser: ${ev[1]}`);
         return this._fail(new Error(ev[1]), callback);

@@ -40,13 +40,34 @@ impl<'env> Event<'env> {
     }
 }
 
-/// Where the payloads of one `Transport::feed_in_place` lie, so that channel
-/// data reaches JS as a view of that buffer rather than a copy (DESIGN.md:
-/// one copy at most). Data events are built as
-/// `['_data', name, <buffer>, start, end(, type)]`.
-pub struct InPlace<'env> {
+/// The memory of one received JS Buffer, to tell whether a parsed slice
+/// lies in it and where, so that it can reach JS as a view of that Buffer
+/// instead of a copy (DESIGN.md: one copy at most).
+pub struct Span {
     base: usize,
     len: usize,
+}
+
+impl Span {
+    pub fn of(buf: &[u8]) -> Self {
+        Span {
+            base: buf.as_ptr() as usize,
+            len: buf.len(),
+        }
+    }
+
+    /// `data`'s offset in the buffer, when it lies there (a decompressed
+    /// payload, or one gathered across chunks, does not).
+    pub fn offset_of(&self, data: &[u8]) -> Option<usize> {
+        let at = (data.as_ptr() as usize).checked_sub(self.base)?;
+        (at + data.len() <= self.len).then_some(at)
+    }
+}
+
+/// Where the payloads of one `Transport::feed_in_place` lie. Data events
+/// are built as `['_data', name, <buffer>, start, end(, type)]`.
+pub struct InPlace<'env> {
+    span: Span,
     buffer: Unknown<'env>,
 }
 
@@ -54,17 +75,9 @@ impl<'env> InPlace<'env> {
     /// `buf` is the memory of the JS Buffer `buffer`.
     pub fn new(buf: &[u8], buffer: Unknown<'env>) -> Self {
         InPlace {
-            base: buf.as_ptr() as usize,
-            len: buf.len(),
+            span: Span::of(buf),
             buffer,
         }
-    }
-
-    /// `data`'s offset in the buffer, when it lies there (a decompressed
-    /// payload does not).
-    fn offset_of(&self, data: &[u8]) -> Option<usize> {
-        let at = (data.as_ptr() as usize).checked_sub(self.base)?;
-        (at + data.len() <= self.len).then_some(at)
     }
 }
 
@@ -79,7 +92,7 @@ fn data_event<'env>(
     data: &[u8],
 ) -> Result<Array<'env>> {
     if let Some(ip) = in_place {
-        if let Some(at) = ip.offset_of(data) {
+        if let Some(at) = ip.span.offset_of(data) {
             let mut ev = Event::new(env, "_data")?
                 .arg(name)?
                 .arg(ip.buffer)?

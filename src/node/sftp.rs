@@ -2,8 +2,8 @@
 //! bytes into event arrays (`['ready', ...]`, `['status', id, ...]`,
 //! `['OPEN', id, ...]`, ...); the other methods build packets to push.
 
-use super::events::{Event as JsEvent, Obj};
-use super::wire_bytes::WireBytes;
+use super::events::{Event as JsEvent, Obj, Span};
+use super::wire_bytes::{joined_buffer, WireBytes};
 use crate::sftp::attrs::Attrs;
 use crate::sftp::request::Request;
 use crate::sftp::response::{self, Response};
@@ -80,7 +80,7 @@ fn latin1(b: &[u8]) -> String {
     b.iter().map(|&c| c as char).collect()
 }
 
-fn event_to_js<'env>(env: &'env Env, e: Event<'_>) -> Result<Array<'env>> {
+fn event_to_js<'env>(env: &'env Env, e: Event<'_>, chunk: &Span) -> Result<Array<'env>> {
     let ev = |name: &str| JsEvent::new(env, name);
     Ok(match e {
         Event::Ready {
@@ -109,7 +109,14 @@ fn event_to_js<'env>(env: &'env Env, e: Event<'_>) -> Result<Array<'env>> {
                 .arg(latin1(lang))?
                 .done(),
             Response::Handle(h) => ev("handle")?.arg(id)?.buffer(h)?.done(),
-            Response::Data(d) => ev("data")?.arg(id)?.buffer(d)?.done(),
+            Response::Data(d) => match chunk.offset_of(d) {
+                Some(at) => ev("_data")?
+                    .arg(id)?
+                    .arg(at as f64)?
+                    .arg((at + d.len()) as f64)?
+                    .done(),
+                None => ev("data")?.arg(id)?.buffer(d)?.done(),
+            },
             Response::Attrs(a) => ev("attrs")?.arg(id)?.arg(attrs_to_js(env, &a)?)?.done(),
             Response::Extended(d) => ev("extended")?.arg(id)?.buffer(d)?.done(),
             Response::Name(names) => {
@@ -125,11 +132,16 @@ fn event_to_js<'env>(env: &'env Env, e: Event<'_>) -> Result<Array<'env>> {
                 ev("name")?.arg(id)?.arg(list)?.done()
             }
         },
-        Event::Request { id, request } => request_to_js(env, id, request)?,
+        Event::Request { id, request } => request_to_js(env, id, request, chunk)?,
     })
 }
 
-fn request_to_js<'env>(env: &'env Env, id: u32, r: Request<'_>) -> Result<Array<'env>> {
+fn request_to_js<'env>(
+    env: &'env Env,
+    id: u32,
+    r: Request<'_>,
+    chunk: &Span,
+) -> Result<Array<'env>> {
     let named = |kind: u8| {
         JsEvent::new(env, Request::event_name(kind).unwrap_or("EXTENDED")).and_then(|e| e.arg(id))
     };
@@ -158,11 +170,20 @@ fn request_to_js<'env>(env: &'env Env, id: u32, r: Request<'_>) -> Result<Array<
             handle,
             offset,
             data,
-        } => named(req::WRITE)?
-            .buffer(handle)?
-            .arg(offset as f64)?
-            .buffer(data)?
-            .done(),
+        } => match chunk.offset_of(data) {
+            Some(at) => JsEvent::new(env, "_WRITE")?
+                .arg(id)?
+                .buffer(handle)?
+                .arg(offset as f64)?
+                .arg(at as f64)?
+                .arg((at + data.len()) as f64)?
+                .done(),
+            None => named(req::WRITE)?
+                .buffer(handle)?
+                .arg(offset as f64)?
+                .buffer(data)?
+                .done(),
+        },
         Request::Path { kind, path } => named(kind)?.arg(text(path))?.done(),
         Request::PathAttrs { kind, path, attrs } => named(kind)?
             .arg(text(path))?
@@ -218,16 +239,21 @@ impl SftpSession {
         encode::hello(false, VERSION, &[]).into()
     }
 
+    /// Received bytes to events. The data of a DATA response or a WRITE
+    /// request that lies whole in `chunk` is not copied: its event is
+    /// `_data` or `_WRITE` with the data's start and end in `chunk`, and
+    /// lib/sftp.js hands out that view of the chunk.
     #[napi]
     pub fn feed<'env>(&mut self, env: &'env Env, chunk: &[u8]) -> Result<Array<'env>> {
         let mut events = env.create_array(0)?;
         let mut n = 0u32;
         let mut failure: Option<Error> = None;
+        let span = Span::of(chunk);
         self.session.feed(chunk, &mut |e| {
             if failure.is_some() {
                 return;
             }
-            match event_to_js(env, e).and_then(|a| events.set(n, a)) {
+            match event_to_js(env, e, &span).and_then(|a| events.set(n, a)) {
                 Ok(()) => n += 1,
                 Err(err) => failure = Some(err),
             }
@@ -279,8 +305,16 @@ impl SftpSession {
     }
 
     #[napi]
-    pub fn write(&self, id: u32, handle: &[u8], offset: f64, data: &[u8]) -> WireBytes {
-        encode::write(id, handle, to_u64(offset), data).into()
+    pub fn write<'env>(
+        &self,
+        env: &'env Env,
+        id: u32,
+        handle: &[u8],
+        offset: f64,
+        data: &[u8],
+    ) -> Result<BufferSlice<'env>> {
+        let head = encode::write_head(id, handle, to_u64(offset), data.len());
+        joined_buffer(env, &head, data)
     }
 
     #[napi]
@@ -301,8 +335,8 @@ impl SftpSession {
     }
 
     #[napi]
-    pub fn data(&self, id: u32, data: &[u8]) -> WireBytes {
-        encode::data(id, data).into()
+    pub fn data<'env>(&self, env: &'env Env, id: u32, data: &[u8]) -> Result<BufferSlice<'env>> {
+        joined_buffer(env, &encode::data_head(id, data.len()), data)
     }
 
     #[napi]

@@ -5,6 +5,7 @@
 
 use super::events::{to_event, Event as JsEvent, InPlace, Obj};
 use super::keys::NativeKey;
+use super::wire_bytes::unfilled_buffer;
 use super::wire_bytes::WireBytes;
 use crate::ssh::auth::{AuthMethod, InfoRequest, Prompt, UserauthRequest};
 use crate::ssh::channel::{
@@ -62,22 +63,6 @@ pub struct SshSession {
     session: SessionState,
     remote_bugs: u32,
     debug: bool,
-}
-
-/// A new Buffer of Node's, `len` bytes long, that the caller fills: Node
-/// does not initialise it, and every byte is written before it reaches JS.
-fn unfilled_buffer(env: &Env, len: usize) -> Result<BufferSlice<'_>> {
-    let mut value = std::ptr::null_mut();
-    let mut data = std::ptr::null_mut();
-    // SAFETY: napi_create_buffer makes a Buffer of exactly `len` bytes; the
-    // slice over it is what the callers write through.
-    unsafe {
-        check_status!(
-            napi::sys::napi_create_buffer(env.raw(), len, &mut data, &mut value),
-            "Failed to create a Buffer for received data"
-        )?;
-        BufferSlice::from_napi_value(env.raw(), value)
-    }
 }
 
 fn js_err(msg: impl Into<String>) -> Error {

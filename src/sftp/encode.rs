@@ -65,9 +65,33 @@ pub fn read(id: u32, handle: &[u8], offset: u64, len: u32) -> Vec<u8> {
 }
 
 pub fn write(id: u32, handle: &[u8], offset: u64, data: &[u8]) -> Vec<u8> {
-    packet(req::WRITE, Some(id), handle.len() + data.len() + 16, |w| {
-        w.string(handle).u64(offset).string(data);
+    [write_head(id, handle, offset, data.len()), data.to_vec()].concat()
+}
+
+/// WRITE up to its data, which the caller appends.
+pub fn write_head(id: u32, handle: &[u8], offset: u64, data_len: usize) -> Vec<u8> {
+    head_of(req::WRITE, id, handle.len() + 12, data_len, |w| {
+        w.string(handle).u64(offset);
     })
+}
+
+/// A packet whose last field is `string data`, up to that data: its length
+/// already counts the data, which the caller appends, so that bulk data is
+/// copied once, into the buffer that goes out.
+fn head_of(
+    kind: u8,
+    id: u32,
+    capacity: usize,
+    data_len: usize,
+    fields: impl FnOnce(&mut Writer),
+) -> Vec<u8> {
+    let mut p = packet(kind, Some(id), capacity + 4, |w| {
+        fields(w);
+        w.u32(data_len as u32);
+    });
+    let len = u32::from_be_bytes([p[0], p[1], p[2], p[3]]).wrapping_add(data_len as u32);
+    p[..4].copy_from_slice(&len.to_be_bytes());
+    p
 }
 
 /// EXTENDED: the name, then request-specific bytes as they are.
@@ -94,7 +118,12 @@ pub fn handle(id: u32, h: &[u8]) -> Vec<u8> {
 }
 
 pub fn data(id: u32, d: &[u8]) -> Vec<u8> {
-    one_string(res::DATA, id, d)
+    [data_head(id, d.len()), d.to_vec()].concat()
+}
+
+/// DATA up to its data, which the caller appends.
+pub fn data_head(id: u32, data_len: usize) -> Vec<u8> {
+    head_of(res::DATA, id, 0, data_len, |_| {})
 }
 
 pub fn name(id: u32, names: &[(Vec<u8>, Vec<u8>, Option<Attrs>)]) -> Vec<u8> {

@@ -74,14 +74,14 @@ impl Session {
         if self.dead {
             return;
         }
-        self.framer.push(data);
         let max = if self.server {
             SERVER_MAX_PACKET
         } else {
             CLIENT_MAX_PACKET
         };
         // The type byte is not counted against the limit, as in 0.4.10.
-        while let Some(frame) = self.framer.next(max + 1) {
+        let mut at = 0;
+        while let Some(frame) = self.framer.next(data, &mut at, max + 1) {
             let outcome = match frame {
                 // Before the handshake a wrong type is the error to report,
                 // whatever the length (0.4.10 checked the type first).
