@@ -98,6 +98,8 @@ test('tarballs: install without cargo, then handshake, auth, exec and SFTP from 
   assert.strictEqual(fs.readFileSync(path.join(mainDir, 'package.json'), 'utf8'), before, 'postpack restores package.json');
   assert.ok(main.files.includes('index.mjs') && main.files.includes('lib/binding.js'), main.files.join(' '));
   assert.ok(!main.files.some((f) => f.endsWith('.node')), 'the main tarball carries no binary');
+  // A build from the tarball's sources gets the same aws-lc settings as one from a clone.
+  assert.ok(main.files.includes('.cargo/config.toml'), 'the tarball carries .cargo/config.toml');
   mustRun('tar', ['xzf', main.file, '-C', tmp, 'package/package.json']);
   const packed = JSON.parse(fs.readFileSync(path.join(tmp, 'package', 'package.json'), 'utf8'));
   assert.deepStrictEqual(

@@ -103,3 +103,24 @@ pub fn implemented(category: &str, name: &str) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod rng_tests {
+    // aws-lc's own test hook; the ids are those of
+    // crypto/fipsmodule/rand/entropy/internal.h.
+    extern "C" {
+        fn aws_lc_0_47_0_get_entropy_source_method_id_FOR_TESTING() -> std::os::raw::c_int;
+    }
+    const OPT_OUT_CPU_JITTER_ENTROPY_SOURCE: std::os::raw::c_int = 2;
+
+    /// .cargo/config.toml builds aws-lc without CPU jitter entropy (~30 ms
+    /// of CPU at each process's first random draw): seeds come from the OS.
+    #[test]
+    fn random_seeds_come_from_the_os_not_cpu_jitter() {
+        let mut b = [0u8; 16];
+        aws_lc_rs::rand::fill(&mut b).expect("the OS has entropy");
+        // SAFETY: a plain getter with no arguments.
+        let id = unsafe { aws_lc_0_47_0_get_entropy_source_method_id_FOR_TESTING() };
+        assert_eq!(id, OPT_OUT_CPU_JITTER_ENTROPY_SOURCE);
+    }
+}
