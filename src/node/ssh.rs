@@ -19,6 +19,7 @@ use crate::transport::kexinit::KexInit;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use std::borrow::Cow;
+use std::sync::Arc;
 
 #[napi(object)]
 pub struct AlgorithmPrefs {
@@ -347,18 +348,25 @@ fn signature_blob(algorithm: &str, sig: &[u8]) -> Vec<u8> {
 impl SshSession {
     #[napi(constructor)]
     pub fn new(config: SessionConfig) -> Result<SshSession> {
-        let mut prefs = Preferences::defaults();
+        let mut prefs = Preferences::shared_defaults();
         if let Some(a) = config.algorithms {
-            let set = |slot: &mut Vec<String>, v: Option<Vec<String>>| {
-                if let Some(v) = v.filter(|v| !v.is_empty()) {
-                    *slot = v;
+            let lists = [a.kex, a.server_host_key, a.cipher, a.hmac, a.compress]
+                .map(|v| v.filter(|v| !v.is_empty()));
+            if lists.iter().any(Option::is_some) {
+                let own = Arc::make_mut(&mut prefs);
+                let slots = [
+                    &mut own.kex,
+                    &mut own.host_key,
+                    &mut own.cipher,
+                    &mut own.mac,
+                    &mut own.compress,
+                ];
+                for (slot, list) in slots.into_iter().zip(lists) {
+                    if let Some(list) = list {
+                        *slot = list;
+                    }
                 }
-            };
-            set(&mut prefs.kex, a.kex);
-            set(&mut prefs.host_key, a.server_host_key);
-            set(&mut prefs.cipher, a.cipher);
-            set(&mut prefs.mac, a.hmac);
-            set(&mut prefs.compress, a.compress);
+            }
         }
         let transport = Transport::new(Config {
             server: config.server,

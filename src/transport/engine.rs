@@ -17,7 +17,7 @@ use crate::crypto::{self, CipherSpec};
 use crate::keys::Key;
 use crate::wire::{Reader, Writer};
 use aws_lc_rs::digest;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use zeroize::Zeroizing;
 
 pub mod msg {
@@ -93,6 +93,16 @@ impl Preferences {
             compress: pick(&algorithms::COMPRESSION, "compress"),
         }
     }
+
+    /// The defaults, built once and shared by every session that keeps
+    /// them: most do, and building ~30 names per connection showed in the
+    /// handshake profile.
+    pub fn shared_defaults() -> Arc<Preferences> {
+        static DEFAULTS: OnceLock<Arc<Preferences>> = OnceLock::new();
+        DEFAULTS
+            .get_or_init(|| Arc::new(Preferences::defaults()))
+            .clone()
+    }
 }
 
 pub struct Config {
@@ -101,7 +111,7 @@ pub struct Config {
     pub ident: String,
     /// Server: text sent before the identification line.
     pub greeting: Option<String>,
-    pub algorithms: Preferences,
+    pub algorithms: Arc<Preferences>,
     pub host_keys: Vec<Arc<Key>>,
     /// The largest packet_length accepted.
     pub max_packet: usize,

@@ -84,7 +84,7 @@ fn side(server: bool, prefs: Preferences, host_keys: Vec<Arc<Key>>) -> Side {
             server,
             ident: format!("SSH-2.0-test{}", if server { "srv" } else { "" }),
             greeting: None,
-            algorithms: prefs,
+            algorithms: prefs.into(),
             host_keys,
             max_packet: 35000,
         })
@@ -336,7 +336,7 @@ fn unknown_algorithm_names_are_refused_up_front() {
         server: false,
         ident: "SSH-2.0-x".into(),
         greeting: None,
-        algorithms: prefs_with(|p| p.cipher = vec!["rot13".into()]),
+        algorithms: prefs_with(|p| p.cipher = vec!["rot13".into()]).into(),
         host_keys: vec![],
         max_packet: 35000,
     })
