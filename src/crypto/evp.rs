@@ -158,25 +158,37 @@ impl EvpCipher {
     /// Encrypts or decrypts `buf` in place. For block modes the length must
     /// be a whole number of blocks (the packet layer guarantees it).
     pub fn apply(&mut self, buf: &mut [u8]) -> bool {
-        if buf.is_empty() {
+        let (ptr, len) = (buf.as_mut_ptr(), buf.len());
+        // SAFETY: in-place operation is supported for these modes.
+        unsafe { self.update(ptr, ptr, len) }
+    }
+
+    /// Like `apply`, reading `src` and writing `dst` (same length): the
+    /// received bytes are decrypted straight into the buffer JS gets.
+    pub fn apply_into(&mut self, src: &[u8], dst: &mut [u8]) -> bool {
+        if src.len() != dst.len() {
+            return false;
+        }
+        // SAFETY: two distinct buffers of `src.len()` bytes.
+        unsafe { self.update(src.as_ptr(), dst.as_mut_ptr(), src.len()) }
+    }
+
+    /// # Safety
+    /// `input` and `output` are valid for `len` bytes each, and either the
+    /// same or not overlapping.
+    unsafe fn update(&mut self, input: *const u8, output: *mut u8, len: usize) -> bool {
+        if len == 0 {
             return true;
         }
-        if buf.len() > i32::MAX as usize {
+        if len > i32::MAX as usize {
             return false;
         }
         let mut out_len: std::os::raw::c_int = 0;
-        // SAFETY: in-place operation is supported for these modes; the
-        // buffer is valid for its length and the output never exceeds it
+        // SAFETY: the caller's promise; the output never exceeds the input
         // because padding is off and inputs are whole blocks.
         unsafe {
-            sys::EVP_CipherUpdate(
-                self.ctx.ptr(),
-                buf.as_mut_ptr(),
-                &mut out_len,
-                buf.as_ptr(),
-                buf.len() as i32,
-            ) == 1
-                && out_len as usize == buf.len()
+            sys::EVP_CipherUpdate(self.ctx.ptr(), output, &mut out_len, input, len as i32) == 1
+                && out_len as usize == len
         }
     }
 }

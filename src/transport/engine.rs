@@ -476,7 +476,9 @@ impl Transport {
             }
         }
         if let (Some(src), false) = (src, copied) {
-            inbuf[pos..].copy_from_slice(&src[pos..]);
+            // After what `open_from` already wrote of a packet cut short.
+            let from = (pos + self.opener.decrypted_prefix()).min(src.len());
+            inbuf[from..].copy_from_slice(&src[from..]);
         }
         pos
     }

@@ -319,9 +319,26 @@ impl Opener {
     }
 
     /// Whether `open_from` can decrypt straight from one buffer into
-    /// another (AES-GCM); the other forms open in place.
+    /// another: AES-GCM and the block and stream ciphers with a MAC (not
+    /// once a CBC/CTR packet's first block waits decrypted in the buffer).
+    /// chacha20-poly1305 opens in place: aws-lc-rs has it in-place only.
     pub fn opens_out_of_place(&self) -> bool {
-        matches!(self.prot, Protection::Gcm { .. })
+        match self.prot {
+            Protection::Gcm { .. } => true,
+            Protection::Evp { .. } => !self.first_block_done,
+            _ => false,
+        }
+    }
+
+    /// How many bytes at the front of the held-back partial packet
+    /// `open_from` already wrote decrypted (a CBC/CTR packet's first block,
+    /// read for its length before the rest arrived); the caller copies the
+    /// rest of the input after them.
+    pub fn decrypted_prefix(&self) -> usize {
+        match &self.prot {
+            Protection::Evp { cipher, .. } if self.first_block_done => cipher.alg.block_len(),
+            _ => 0,
+        }
     }
 
     /// Like `open`, for the packet at the start of `src`, written opened
@@ -334,6 +351,9 @@ impl Opener {
     pub fn open_from(&mut self, src: &[u8], dst: &mut [u8]) -> Result<Option<Opened>, PacketError> {
         if !self.opens_out_of_place() {
             return Ok(None);
+        }
+        if matches!(self.prot, Protection::Evp { .. }) {
+            return self.open_evp_from(src, dst);
         }
         let Some(head) = src.get(..4) else {
             return Ok(None);
@@ -354,6 +374,65 @@ impl Opener {
         key.open_separate_gather(nonce, Aad::from(head), sealed, tag, &mut dst[4..4 + len])
             .map_err(|_| bad_mac())?;
         gcm_next(iv);
+        self.opened(&dst[..total], len)
+    }
+
+    /// `open_from` for a block or stream cipher with a MAC. With an -etm MAC
+    /// the length is clear and the MAC covers the ciphertext, checked in
+    /// `src` before anything is written. The plain form encrypts the length:
+    /// the first block is decrypted into `dst` to read it, and stays there
+    /// (`decrypted_prefix`) when the rest has not arrived.
+    fn open_evp_from(&mut self, src: &[u8], dst: &mut [u8]) -> Result<Option<Opened>, PacketError> {
+        let seq = self.seq;
+        let trailer = self.prot.trailer_len();
+        let (block, etm) = match &self.prot {
+            Protection::Evp { cipher, mac } => (cipher.alg.block_len(), mac.spec.etm),
+            _ => return Ok(None),
+        };
+        let n = src.len().min(dst.len());
+        let (src, dst) = (&src[..n], &mut dst[..n]);
+        let len = if etm {
+            let Some(head) = src.get(..4) else {
+                return Ok(None);
+            };
+            u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize
+        } else {
+            let (Some(first), Some(out)) = (src.get(..block), dst.get_mut(..block)) else {
+                return Ok(None);
+            };
+            let Protection::Evp { cipher, .. } = &mut self.prot else {
+                return Ok(None);
+            };
+            if !cipher.apply_into(first, out) {
+                return Err(bad_length());
+            }
+            u32::from_be_bytes([out[0], out[1], out[2], out[3]]) as usize
+        };
+        self.check_length(len)?;
+        let total = 4 + len + trailer;
+        if src.len() < total {
+            self.first_block_done = !etm;
+            return Ok(None);
+        }
+        let Protection::Evp { cipher, mac } = &mut self.prot else {
+            return Ok(None);
+        };
+        let (body, tag) = src[..total].split_at(4 + len);
+        if etm {
+            if !mac.verify(seq, body, tag) {
+                return Err(bad_mac());
+            }
+            dst[..4].copy_from_slice(&body[..4]);
+            if !cipher.apply_into(&body[4..], &mut dst[4..4 + len]) {
+                return Err(bad_length());
+            }
+        } else if !cipher.apply_into(&body[block..], &mut dst[block..4 + len]) {
+            return Err(bad_length());
+        }
+        dst[4 + len..total].copy_from_slice(tag);
+        if !etm && !mac.verify(seq, &dst[..4 + len], tag) {
+            return Err(bad_mac());
+        }
         self.opened(&dst[..total], len)
     }
 
@@ -562,10 +641,11 @@ mod tests {
     }
 
     #[test]
-    fn gcm_opens_from_one_buffer_into_another_as_in_place() {
-        for suite in &SUITES[1..3] {
-            let (mut s, mut in_place) = pair(*suite);
-            let (_, mut across) = pair(*suite);
+    fn out_of_place_opening_gives_what_in_place_opening_gives() {
+        // GCM, CTR + HMAC, CBC + -etm HMAC (16- and 8-byte blocks).
+        for suite in [SUITES[1], SUITES[2], SUITES[4], SUITES[5], SUITES[6]] {
+            let (mut s, mut in_place) = pair(suite);
+            let (_, mut across) = pair(suite);
             let mut wire = Vec::new();
             for i in 0..20 {
                 s.seal(&vec![i as u8; i * 101], &mut wire);
@@ -576,13 +656,7 @@ mod tests {
             while let Some(o) = in_place.open(&mut expect[a..]).unwrap() {
                 a += o.consumed;
             }
-            assert!(across.opens_out_of_place());
-            // A packet cut short: nothing is written.
-            assert!(across
-                .open_from(&wire[..30], &mut dst[..30])
-                .unwrap()
-                .is_none());
-            assert!(dst[..30].iter().all(|&x| x == 0xAA));
+            assert!(across.opens_out_of_place(), "{suite:?}");
             while let Some(o) = across.open_from(&wire[b..], &mut dst[b..]).unwrap() {
                 assert_eq!(
                     dst[b + o.payload.start..b + o.payload.end],
@@ -597,7 +671,34 @@ mod tests {
     }
 
     #[test]
-    fn gcm_open_from_refuses_a_flipped_bit_and_other_forms_decline() {
+    fn a_packet_cut_short_writes_nothing_but_a_decrypted_first_block() {
+        for (suite, prefix) in [
+            (SUITES[1], 0),
+            (SUITES[5], 0),
+            (SUITES[4], 16),
+            (SUITES[6], 8),
+        ] {
+            let (mut s, mut o) = pair(suite);
+            let mut wire = Vec::new();
+            s.seal(&[7u8; 100], &mut wire);
+            let mut dst = vec![0xAA; 30];
+            assert!(
+                o.open_from(&wire[..30], &mut dst).unwrap().is_none(),
+                "{suite:?}"
+            );
+            assert!(dst[prefix..].iter().all(|&x| x == 0xAA), "{suite:?}");
+            assert_eq!(o.decrypted_prefix(), prefix, "{suite:?}");
+            // Opened in place from there on, as the engine does: the first
+            // block as decrypted, then the rest as received.
+            let mut buf = [&dst[..prefix], &wire[prefix..]].concat();
+            assert_eq!(o.opens_out_of_place(), prefix == 0, "{suite:?}");
+            let opened = o.open(&mut buf).unwrap().expect("whole now");
+            assert_eq!(buf[opened.payload], [7u8; 100], "{suite:?}");
+        }
+    }
+
+    #[test]
+    fn open_from_refuses_a_flipped_bit_and_plain_and_chacha_decline() {
         let (mut s, mut o) = pair(SUITES[1]);
         let mut wire = Vec::new();
         s.seal(b"payload bytes", &mut wire);
@@ -608,7 +709,20 @@ mod tests {
             o.open_from(&wire, &mut dst).err().unwrap().message,
             "Invalid HMAC"
         );
-        for suite in [SUITES[0], SUITES[3], SUITES[4]] {
+        for suite in [SUITES[4], SUITES[5]] {
+            let (mut s, mut o) = pair(suite);
+            let mut wire = Vec::new();
+            s.seal(b"payload bytes", &mut wire);
+            let at = wire.len() - 3;
+            wire[at] ^= 1;
+            let mut dst = vec![0; wire.len()];
+            assert_eq!(
+                o.open_from(&wire, &mut dst).err().unwrap().message,
+                "Invalid HMAC",
+                "{suite:?}"
+            );
+        }
+        for suite in [SUITES[0], SUITES[3]] {
             let (mut s, mut o) = pair(suite);
             let mut wire = Vec::new();
             s.seal(b"payload bytes", &mut wire);

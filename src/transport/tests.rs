@@ -461,3 +461,63 @@ fn feed_into_opens_gcm_from_the_input_and_leaves_no_byte_unwritten() {
     let fault_at = (wire.len() / 5) * 2;
     assert_eq!(dst[fault_at..], wire[fault_at..]);
 }
+
+/// What the binding does with each received chunk: a packet held back from
+/// the last chunk and this one are copied into a fresh buffer and opened in
+/// place; with none held back, packets are opened from the chunk into it.
+fn feed_like_the_binding(side: &mut Side, chunk: &[u8]) {
+    let partial = side.t.take_partial();
+    let mut buf = vec![0xAA; partial.len() + chunk.len()];
+    let seen = &mut side.seen;
+    let mut ignore = false;
+    if partial.is_empty() {
+        side.t
+            .feed_into(chunk, &mut buf, &mut |e| record(seen, e, &mut ignore));
+    } else {
+        buf[..partial.len()].copy_from_slice(&partial);
+        buf[partial.len()..].copy_from_slice(chunk);
+        side.t
+            .feed_in_place(&mut buf, &mut |e| record(seen, e, &mut ignore));
+    }
+}
+
+#[test]
+fn packets_cut_anywhere_open_the_same_from_the_input_or_in_place() {
+    for (cipher, mac) in [
+        ("aes128-ctr", "hmac-sha2-256"),
+        ("aes256-cbc", "hmac-sha2-512-etm@openssh.com"),
+        ("3des-cbc", "hmac-sha1"),
+        ("aes128-gcm@openssh.com", "hmac-sha2-256"),
+    ] {
+        let prefs = prefs_with(|p| {
+            p.cipher = vec![cipher.into()];
+            p.mac = vec![mac.into()];
+        });
+        let (mut c, _) = connect(prefs.clone(), "ssh-ed25519");
+        let sent: Vec<Vec<u8>> = (0..4u8).map(|i| vec![90, i, 7, 7, 7, i]).collect();
+        let wire = {
+            for p in &sent {
+                c.t.send(p);
+            }
+            c.t.take_output()
+        };
+        // Cut inside the first packet, on and off block edges, and later.
+        for cut in (1..wire.len()).step_by(3) {
+            let (mut c, mut s) = connect(prefs.clone(), "ssh-ed25519");
+            assert_connected(&c, &s, cipher);
+            for p in &sent {
+                c.t.send(p);
+            }
+            let wire = c.t.take_output();
+            let before = s.seen.payloads.len();
+            feed_like_the_binding(&mut s, &wire[..cut]);
+            feed_like_the_binding(&mut s, &wire[cut..]);
+            assert!(
+                s.seen.fatal.is_none(),
+                "{cipher} cut at {cut}: {:?}",
+                s.seen.fatal
+            );
+            assert_eq!(s.seen.payloads[before..], sent[..], "{cipher} cut at {cut}");
+        }
+    }
+}
