@@ -223,14 +223,7 @@ fn unknown_request_types_get_op_unsupported() {
 
 #[test]
 fn random_and_mutated_input_never_panics_and_stays_bounded() {
-    // A seeded xorshift: reproducible without a fuzzing crate.
-    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut rnd = move || {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        x
-    };
+    let mut rnd = crate::test_rng(0x9e37_79b9_7f4a_7c15);
     let valid: Vec<Vec<u8>> = vec![
         encode::open(1, b"/a", 0x1a, &Attrs::default()),
         encode::read(3, b"h", 0, 32768),
@@ -249,7 +242,7 @@ fn random_and_mutated_input_never_panics_and_stays_bounded() {
             let at = (rnd() as usize) % input.len();
             input[at] ^= rnd() as u8;
         }
-        if rnd() % 3 == 0 {
+        if rnd().is_multiple_of(3) {
             let len = (rnd() as usize) % 64;
             input.extend((0..len).map(|_| rnd() as u8));
         }

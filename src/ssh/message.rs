@@ -409,14 +409,7 @@ mod tests {
 
     #[test]
     fn decode_never_panics_on_random_payloads() {
-        // A seeded xorshift keeps this deterministic without a dev-dependency.
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::test_rng(0x9e37_79b9_7f4a_7c15);
         let iters: usize = crate::fuzz_iters(20_000);
         let methods = [
             None,

@@ -699,17 +699,7 @@ mod tests {
 
     #[test]
     fn open_from_refuses_a_flipped_bit_and_plain_and_chacha_decline() {
-        let (mut s, mut o) = pair(SUITES[1]);
-        let mut wire = Vec::new();
-        s.seal(b"payload bytes", &mut wire);
-        let at = wire.len() - 3;
-        wire[at] ^= 1;
-        let mut dst = vec![0; wire.len()];
-        assert_eq!(
-            o.open_from(&wire, &mut dst).err().unwrap().message,
-            "Invalid HMAC"
-        );
-        for suite in [SUITES[4], SUITES[5]] {
+        for suite in [SUITES[1], SUITES[4], SUITES[5]] {
             let (mut s, mut o) = pair(suite);
             let mut wire = Vec::new();
             s.seal(b"payload bytes", &mut wire);

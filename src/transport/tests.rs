@@ -350,13 +350,7 @@ fn garbage_and_mutated_input_never_panic_and_end_cleanly() {
     // The server's view of a client that sends an ident and then random or
     // mutated bytes: never a panic, and once dead it stays dead.
     let iters: usize = crate::fuzz_iters(300);
-    let mut state = 0x1234_5678_9abc_def1u64;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut next = crate::test_rng(0x1234_5678_9abc_def1);
     // A real client's first flight, to mutate.
     let mut c = side(false, Preferences::defaults(), vec![]);
     let flight = c.t.take_output();
@@ -528,13 +522,7 @@ fn damaged_encrypted_traffic_never_panics_in_either_open_path() {
     // random bytes appended, fed in random chunks through both the
     // from-the-chunk and the in-place paths. Never a panic; one fault at
     // most, and nothing handled once the session is dead.
-    let mut state = 0x0ddb_a11c_afe5_7001u64;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut next = crate::test_rng(0x0ddb_a11c_afe5_7001);
     let suites = [
         ("aes128-gcm@openssh.com", "hmac-sha2-256"),
         ("chacha20-poly1305@openssh.com", "hmac-sha2-256"),
