@@ -16,7 +16,7 @@ const binaryName = `ssh2-streams-native.${triple}.node`;
 /** A package folder holding only the install hook and the loader. */
 function packageCopy() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssh2sn-install-'));
-  for (const f of ['scripts/build-native.js', 'lib/binding.js', 'lib/triple.js', 'package.json']) {
+  for (const f of ['scripts/build-native.js', 'lib/binding.js', 'lib/triple.js', 'lib/libc.js', 'package.json']) {
     fs.mkdirSync(path.join(dir, path.dirname(f)), { recursive: true });
     fs.copyFileSync(path.join(root, f), path.join(dir, f));
   }
