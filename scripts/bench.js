@@ -67,6 +67,12 @@ for (const [kex, ours, orig] of [
     higher: true,
   });
 }
+rows.push({
+  name: 'first connection of a fresh process, ms (load, key, handshake)',
+  cmd: (impl) => (impl === 'openssh' ? null : ['first-connection.js', impl]),
+  field: 'ms',
+  higher: false,
+});
 // The TCP rows: ssh2@0.8.9's Client and Server in two processes on either
 // protocol layer; in the OpenSSH column ssh (or sftp) and sshd move the same
 // amount with the same cipher, timed the same way (see scripts/bench/openssh.js).
