@@ -4,6 +4,8 @@
 //! copy; only a packet cut by a chunk's end is gathered here, and at most
 //! one of the allowed size is held.
 
+use crate::wire::Reader;
+
 /// What the framer found.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Frame<'a> {
@@ -84,8 +86,7 @@ impl Framer {
 }
 
 fn declared_len(b: &[u8]) -> Option<usize> {
-    let len: [u8; 4] = b.get(..4)?.try_into().ok()?;
-    Some(u32::from_be_bytes(len) as usize)
+    Reader::new(b).u32().ok().map(|n| n as usize)
 }
 
 fn packet(p: &[u8]) -> Frame<'_> {

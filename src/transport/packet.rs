@@ -1,14 +1,16 @@
 //! The binary packet protocol (RFC 4253 section 6) for one direction:
 //! `uint32 packet_length || byte padding_length || payload || padding ||
 //! mac`, sealed or opened with that direction's keys and sequence number.
-//! Opening decrypts in place in the caller's buffer, or, for AES-GCM, from
-//! the input straight into the caller's buffer (`open_from`); sealing
-//! AES-GCM encrypts the packet's parts from where they lie (gcm_seal.rs).
+//! Opening decrypts in place in the caller's buffer, or, for AES-GCM and
+//! the ciphers with a MAC, from the input straight into the caller's buffer
+//! (`open_from`); sealing AES-GCM encrypts the packet's parts from where
+//! they lie (gcm_seal.rs).
 
 use crate::crypto::evp::EvpCipher;
 use crate::crypto::gcm_seal::{GcmSealer, TAG_LEN};
 use crate::crypto::mac::{Mac, MacSpec};
 use crate::crypto::CipherSpec;
+use crate::wire::Reader;
 use aws_lc_rs::aead::chacha20_poly1305_openssh as chacha;
 use aws_lc_rs::aead::{self, Aad, LessSafeKey, Nonce, UnboundKey};
 use std::ops::Range;
@@ -46,6 +48,12 @@ fn bad_mac() -> PacketError {
         message: "Invalid HMAC",
         disconnect: Some(MAC_ERROR),
     }
+}
+
+/// The packet_length field at the front of `b`, clear or already
+/// decrypted; None while fewer than 4 bytes are there.
+fn packet_length(b: &[u8]) -> Option<usize> {
+    Reader::new(b).u32().ok().map(|n| n as usize)
 }
 
 enum Protection {
@@ -346,8 +354,9 @@ impl Opener {
     /// clear length, the plaintext and the tag, every byte of the packet's
     /// span. Decrypting from the input saves copying it first. Only when
     /// `opens_out_of_place()`; otherwise nothing is written and the caller
-    /// copies and opens in place. Ok(None): more bytes are needed, and
-    /// nothing was written.
+    /// copies and opens in place. Ok(None): more bytes are needed; nothing
+    /// was written but, for a CBC/CTR packet, its first block
+    /// (`decrypted_prefix`).
     pub fn open_from(&mut self, src: &[u8], dst: &mut [u8]) -> Result<Option<Opened>, PacketError> {
         if !self.opens_out_of_place() {
             return Ok(None);
@@ -355,11 +364,11 @@ impl Opener {
         if matches!(self.prot, Protection::Evp { .. }) {
             return self.open_evp_from(src, dst);
         }
-        let Some(head) = src.get(..4) else {
+        let Some(len) = packet_length(src) else {
             return Ok(None);
         };
-        let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
         self.check_length(len)?;
+        let head = &src[..4];
         let total = 4 + len + self.prot.trailer_len();
         if src.len() < total || dst.len() < total {
             return Ok(None);
@@ -392,10 +401,10 @@ impl Opener {
         let n = src.len().min(dst.len());
         let (src, dst) = (&src[..n], &mut dst[..n]);
         let len = if etm {
-            let Some(head) = src.get(..4) else {
+            let Some(len) = packet_length(src) else {
                 return Ok(None);
             };
-            u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize
+            len
         } else {
             let (Some(first), Some(out)) = (src.get(..block), dst.get_mut(..block)) else {
                 return Ok(None);
@@ -406,7 +415,7 @@ impl Opener {
             if !cipher.apply_into(first, out) {
                 return Err(bad_length());
             }
-            u32::from_be_bytes([out[0], out[1], out[2], out[3]]) as usize
+            packet_length(out).ok_or_else(bad_length)?
         };
         self.check_length(len)?;
         let total = 4 + len + trailer;
@@ -476,13 +485,13 @@ impl Opener {
                     }
                     self.first_block_done = true;
                 }
-                u32::from_be_bytes([buf[0], buf[1], buf[2], buf[3]]) as usize
+                packet_length(buf).ok_or_else(bad_length)?
             }
             _ => {
-                let Some(head) = buf.get(..4) else {
+                let Some(len) = packet_length(buf) else {
                     return Ok(None);
                 };
-                u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize
+                len
             }
         };
         self.check_length(len)?;
