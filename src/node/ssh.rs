@@ -5,8 +5,7 @@
 
 use super::events::{to_event, Event as JsEvent, InPlace, Obj};
 use super::keys::NativeKey;
-use super::wire_bytes::unfilled_buffer;
-use super::wire_bytes::WireBytes;
+use super::wire_bytes::{unfilled_buffer, WireBytes};
 use crate::ssh::auth::{AuthMethod, InfoRequest, Prompt, UserauthRequest};
 use crate::ssh::channel::{
     ChannelOpen, ChannelOpenConfirmation, ChannelOpenData, ChannelOpenFailure,
@@ -404,8 +403,9 @@ impl SshSession {
         let buf: &mut [u8] = &mut js;
         let in_place = InPlace::new(buf, handle);
         if partial.is_empty() {
-            // Opened from the chunk into the Buffer: AES-GCM decrypts
-            // straight across, the rest is copied once and opened there.
+            // Opened from the chunk into the Buffer: AES-GCM and the ciphers
+            // with a MAC decrypt straight across; chacha20-poly1305 packets
+            // are copied once and opened there.
             return self.run(env, Some(&in_place), |t, h| t.feed_into(chunk, buf, h));
         }
         // A packet cut by the last chunk: it and this chunk, each copied
