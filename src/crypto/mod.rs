@@ -2,6 +2,7 @@
 //! ciphers and MACs (what protects a packet) and key agreement. Everything
 //! comes from aws-lc (aws-lc-rs, or aws-lc-sys where the safe API stops).
 
+pub mod chacha;
 pub mod evp;
 pub mod gcm_seal;
 pub mod kex;

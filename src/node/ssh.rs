@@ -403,9 +403,9 @@ impl SshSession {
         let buf: &mut [u8] = &mut js;
         let in_place = InPlace::new(buf, handle);
         if partial.is_empty() {
-            // Opened from the chunk into the Buffer: AES-GCM and the ciphers
-            // with a MAC decrypt straight across; chacha20-poly1305 packets
-            // are copied once and opened there.
+            // Opened from the chunk into the Buffer: every cipher decrypts
+            // straight across; cleartext packets (before the first
+            // NEWKEYS) are copied once.
             return self.run(env, Some(&in_place), |t, h| t.feed_into(chunk, buf, h));
         }
         // A packet cut by the last chunk: it and this chunk, each copied

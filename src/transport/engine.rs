@@ -393,10 +393,10 @@ impl Transport {
     /// Like `feed_in_place`, with nothing held back (`take_partial()` was
     /// empty): the input `src` is opened into `dst`, a buffer of the same
     /// length, which afterwards holds what `feed_in_place` would have left
-    /// in it. AES-GCM packets, and those of the ciphers with a MAC, are
-    /// decrypted from `src` straight into `dst`; from the first packet that
-    /// cannot be (chacha20-poly1305) on, the rest is copied over and opened
-    /// in place.
+    /// in it. Packets are decrypted from `src` straight into `dst`; from
+    /// the first one that cannot be (`Opener::opens_out_of_place`: a
+    /// cleartext packet before the first NEWKEYS) on, the rest is copied
+    /// over and opened in place.
     pub fn feed_into(&mut self, src: &[u8], dst: &mut [u8], on_event: &mut dyn FnMut(Event<'_>)) {
         debug_assert!(src.len() == dst.len());
         self.open_whole(dst, Some(src), on_event);

@@ -2,16 +2,16 @@
 //! `uint32 packet_length || byte padding_length || payload || padding ||
 //! mac`, sealed or opened with that direction's keys and sequence number.
 //! Opening decrypts in place in the caller's buffer, or, for AES-GCM and
-//! the ciphers with a MAC, from the input straight into the caller's buffer
-//! (`open_from`); sealing AES-GCM encrypts the packet's parts from where
-//! they lie (gcm_seal.rs).
+//! the AEADs and the ciphers with a MAC, from the input straight into the
+//! caller's buffer (`open_from`); sealing an AEAD encrypts the packet's
+//! parts from where they lie (gcm_seal.rs, chacha.rs).
 
+use crate::crypto::chacha::{ChachaKeys, TAG_LEN as CHACHA_TAG_LEN};
 use crate::crypto::evp::EvpCipher;
 use crate::crypto::gcm_seal::{GcmSealer, TAG_LEN};
 use crate::crypto::mac::{Mac, MacSpec};
 use crate::crypto::CipherSpec;
 use crate::wire::Reader;
-use aws_lc_rs::aead::chacha20_poly1305_openssh as chacha;
 use aws_lc_rs::aead::{self, Aad, LessSafeKey, Nonce, UnboundKey};
 use std::ops::Range;
 use zeroize::Zeroizing;
@@ -67,8 +67,8 @@ enum Protection {
         sealer: GcmSealer,
         iv: [u8; 12],
     },
-    ChachaSeal(Box<chacha::SealingKey>),
-    ChachaOpen(Box<chacha::OpeningKey>),
+    /// Either direction: the same keystream seals and opens.
+    Chacha(Box<ChachaKeys>),
     // The HMAC key holds its precomputed pads (over a KiB): boxed.
     Evp {
         cipher: EvpCipher,
@@ -100,11 +100,7 @@ impl Protection {
             }
             CipherSpec::ChaCha20Poly1305 => {
                 let material: &[u8; 64] = k.key.get(..64)?.try_into().ok()?;
-                if sealing {
-                    Protection::ChachaSeal(Box::new(chacha::SealingKey::new(material)))
-                } else {
-                    Protection::ChachaOpen(Box::new(chacha::OpeningKey::new(material)))
-                }
+                Protection::Chacha(Box::new(ChachaKeys::new(material)))
             }
             CipherSpec::Evp(alg) => Protection::Evp {
                 cipher: EvpCipher::new(alg, &k.key, &k.iv, sealing)?,
@@ -118,7 +114,7 @@ impl Protection {
         match self {
             Protection::Plain => 8,
             Protection::Gcm { .. } | Protection::GcmSeal { .. } => 16,
-            Protection::ChachaSeal(_) | Protection::ChachaOpen(_) => 8,
+            Protection::Chacha(_) => 8,
             Protection::Evp { cipher, .. } => cipher.alg.block_len().max(8),
         }
     }
@@ -126,10 +122,7 @@ impl Protection {
     fn trailer_len(&self) -> usize {
         match self {
             Protection::Plain => 0,
-            Protection::Gcm { .. }
-            | Protection::GcmSeal { .. }
-            | Protection::ChachaSeal(_)
-            | Protection::ChachaOpen(_) => 16,
+            Protection::Gcm { .. } | Protection::GcmSeal { .. } | Protection::Chacha(_) => 16,
             Protection::Evp { mac, .. } => mac.spec.out_len,
         }
     }
@@ -138,10 +131,7 @@ impl Protection {
         // Whether the 4-byte length counts towards the block alignment.
         match self {
             Protection::Plain => true,
-            Protection::Gcm { .. }
-            | Protection::GcmSeal { .. }
-            | Protection::ChachaSeal(_)
-            | Protection::ChachaOpen(_) => false,
+            Protection::Gcm { .. } | Protection::GcmSeal { .. } | Protection::Chacha(_) => false,
             Protection::Evp { mac, .. } => !mac.spec.etm,
         }
     }
@@ -218,27 +208,40 @@ impl Sealer {
         let start = out.len();
         out.reserve(4 + packet_len as usize + self.prot.trailer_len());
         let padding = self.padding(pad);
-        if let Protection::GcmSeal { sealer, iv } = &mut self.prot {
-            // Encrypted from where the parts lie, without joining them first.
+        if matches!(
+            self.prot,
+            Protection::GcmSeal { .. } | Protection::Chacha(_)
+        ) {
+            // An AEAD encrypts the parts from where they lie, without
+            // joining them first.
+            let seq = self.seq;
             let length = packet_len.to_be_bytes();
             let total = 4 + packet_len as usize + TAG_LEN;
             let room = &mut out.spare_capacity_mut()[..total];
-            let (clear, sealed) = room.split_at_mut(4);
-            for (slot, b) in clear.iter_mut().zip(length) {
-                slot.write(b);
-            }
             let parts = [&[pad as u8][..], head, body, &padding];
-            if sealer.seal(iv, &length, &parts, sealed) {
-                // SAFETY: the 4 length bytes and `total - 4` bytes of
-                // ciphertext and tag were written just above.
+            let sealed = match &mut self.prot {
+                Protection::GcmSeal { sealer, iv } => {
+                    let (clear, sealed) = room.split_at_mut(4);
+                    for (slot, b) in clear.iter_mut().zip(length) {
+                        slot.write(b);
+                    }
+                    let ok = sealer.seal(iv, &length, &parts, sealed);
+                    gcm_next(iv);
+                    ok
+                }
+                Protection::Chacha(keys) => keys.seal(seq, length, &parts, room),
+                _ => false,
+            };
+            if sealed {
+                // SAFETY: both write all `total` bytes: the length (clear
+                // or encrypted), the encrypted body and the tag.
                 unsafe { out.set_len(start + total) };
             } else {
                 // Cannot happen for lengths this layer builds; never
                 // send plaintext: zeros, which the peer's check refuses.
                 out.resize(start + total, 0);
             }
-            gcm_next(iv);
-            self.seq = self.seq.wrapping_add(1);
+            self.seq = seq.wrapping_add(1);
             return;
         }
         out.extend_from_slice(&packet_len.to_be_bytes());
@@ -248,14 +251,11 @@ impl Sealer {
         out.extend_from_slice(&padding);
         let seq = self.seq;
         match &mut self.prot {
-            Protection::Plain => {}
-            Protection::ChachaSeal(key) => {
-                let mut tag = [0u8; 16];
-                key.seal_in_place(seq, &mut out[start..], &mut tag);
-                out.extend_from_slice(&tag);
-            }
-            // Opening forms; GcmSeal returned above.
-            Protection::Gcm { .. } | Protection::ChachaOpen(_) | Protection::GcmSeal { .. } => {}
+            // Plain; the opening form; the AEADs returned above.
+            Protection::Plain
+            | Protection::Gcm { .. }
+            | Protection::GcmSeal { .. }
+            | Protection::Chacha(_) => {}
             Protection::Evp { cipher, mac } => {
                 // The MAC goes after the packet it covers, so it is made
                 // aside first (-etm covers the ciphertext, the plain form
@@ -327,12 +327,11 @@ impl Opener {
     }
 
     /// Whether `open_from` can decrypt straight from one buffer into
-    /// another: AES-GCM and the block and stream ciphers with a MAC (not
+    /// another: the AEADs and the block and stream ciphers with a MAC (not
     /// once a CBC/CTR packet's first block waits decrypted in the buffer).
-    /// chacha20-poly1305 opens in place: aws-lc-rs has it in-place only.
     pub fn opens_out_of_place(&self) -> bool {
         match self.prot {
-            Protection::Gcm { .. } => true,
+            Protection::Gcm { .. } | Protection::Chacha(_) => true,
             Protection::Evp { .. } => !self.first_block_done,
             _ => false,
         }
@@ -361,8 +360,10 @@ impl Opener {
         if !self.opens_out_of_place() {
             return Ok(None);
         }
-        if matches!(self.prot, Protection::Evp { .. }) {
-            return self.open_evp_from(src, dst);
+        match &self.prot {
+            Protection::Evp { .. } => return self.open_evp_from(src, dst),
+            Protection::Chacha(_) => return self.open_chacha_from(src, dst),
+            _ => {}
         }
         let Some(len) = packet_length(src) else {
             return Ok(None);
@@ -383,6 +384,37 @@ impl Opener {
         key.open_separate_gather(nonce, Aad::from(head), sealed, tag, &mut dst[4..4 + len])
             .map_err(|_| bad_mac())?;
         gcm_next(iv);
+        self.opened(&dst[..total], len)
+    }
+
+    /// `open_from` for chacha20-poly1305: the tag is checked on `src`
+    /// before anything is written, then the body is decrypted across.
+    fn open_chacha_from(
+        &mut self,
+        src: &[u8],
+        dst: &mut [u8],
+    ) -> Result<Option<Opened>, PacketError> {
+        let seq = self.seq;
+        let Protection::Chacha(keys) = &self.prot else {
+            return Ok(None);
+        };
+        let Some(field) = src.get(..4) else {
+            return Ok(None);
+        };
+        let clear = keys.length(seq, field.try_into().map_err(|_| bad_length())?);
+        let len = u32::from_be_bytes(clear) as usize;
+        self.check_length(len)?;
+        let total = 4 + len + CHACHA_TAG_LEN;
+        if src.len() < total || dst.len() < total {
+            return Ok(None);
+        }
+        let (sealed, tag) = src[..total].split_at(4 + len);
+        if !keys.verify(seq, sealed, tag) {
+            return Err(bad_mac());
+        }
+        dst[..4].copy_from_slice(&clear);
+        keys.decrypt(seq, Some(&sealed[4..]), &mut dst[4..4 + len]);
+        dst[4 + len..total].copy_from_slice(tag);
         self.opened(&dst[..total], len)
     }
 
@@ -467,12 +499,12 @@ impl Opener {
         let seq = self.seq;
         let trailer = self.prot.trailer_len();
         let len = match &mut self.prot {
-            Protection::ChachaOpen(key) => {
+            Protection::Chacha(keys) => {
                 let Some(head) = buf.get(..4) else {
                     return Ok(None);
                 };
                 let head: [u8; 4] = head.try_into().map_err(|_| bad_length())?;
-                u32::from_be_bytes(key.decrypt_packet_length(seq, head)) as usize
+                u32::from_be_bytes(keys.length(seq, head)) as usize
             }
             Protection::Evp { cipher, mac } if !mac.spec.etm => {
                 let block = cipher.alg.block_len();
@@ -509,15 +541,16 @@ impl Opener {
                     .map_err(|_| bad_mac())?;
                 gcm_next(iv);
             }
-            Protection::ChachaOpen(key) => {
+            Protection::Chacha(keys) => {
                 let (sealed, tag) = packet.split_at_mut(4 + len);
-                let tag: &[u8; 16] = (&*tag).try_into().map_err(|_| bad_mac())?;
-                key.open_in_place(seq, sealed, tag).map_err(|_| bad_mac())?;
-                // open_in_place leaves the length encrypted; restore it so
-                // every form has the clear length at the front.
+                if !keys.verify(seq, sealed, tag) {
+                    return Err(bad_mac());
+                }
+                keys.decrypt(seq, None, &mut sealed[4..]);
+                // Every form has the clear length at the front.
                 sealed[..4].copy_from_slice(&(len as u32).to_be_bytes());
             }
-            Protection::ChachaSeal(_) | Protection::GcmSeal { .. } => {}
+            Protection::GcmSeal { .. } => {}
             Protection::Evp { cipher, mac } => {
                 let (body, tag) = packet.split_at_mut(4 + len);
                 if mac.spec.etm {
@@ -651,8 +684,8 @@ mod tests {
 
     #[test]
     fn out_of_place_opening_gives_what_in_place_opening_gives() {
-        // GCM, CTR + HMAC, CBC + -etm HMAC (16- and 8-byte blocks).
-        for suite in [SUITES[1], SUITES[2], SUITES[4], SUITES[5], SUITES[6]] {
+        // The AEADs, CTR + HMAC, CBC + -etm HMAC (16- and 8-byte blocks).
+        for suite in SUITES.into_iter().skip(1) {
             let (mut s, mut in_place) = pair(suite);
             let (_, mut across) = pair(suite);
             let mut wire = Vec::new();
@@ -683,6 +716,7 @@ mod tests {
     fn a_packet_cut_short_writes_nothing_but_a_decrypted_first_block() {
         for (suite, prefix) in [
             (SUITES[1], 0),
+            (SUITES[3], 0),
             (SUITES[5], 0),
             (SUITES[4], 16),
             (SUITES[6], 8),
@@ -707,8 +741,8 @@ mod tests {
     }
 
     #[test]
-    fn open_from_refuses_a_flipped_bit_and_plain_and_chacha_decline() {
-        for suite in [SUITES[1], SUITES[4], SUITES[5]] {
+    fn open_from_refuses_a_flipped_bit_and_plain_declines() {
+        for suite in [SUITES[1], SUITES[3], SUITES[4], SUITES[5]] {
             let (mut s, mut o) = pair(suite);
             let mut wire = Vec::new();
             s.seal(b"payload bytes", &mut wire);
@@ -721,13 +755,13 @@ mod tests {
                 "{suite:?}"
             );
         }
-        for suite in [SUITES[0], SUITES[3]] {
-            let (mut s, mut o) = pair(suite);
+        {
+            let (mut s, mut o) = pair(SUITES[0]);
             let mut wire = Vec::new();
             s.seal(b"payload bytes", &mut wire);
             let mut dst = vec![0; wire.len()];
-            assert!(!o.opens_out_of_place(), "{suite:?}");
-            assert!(o.open_from(&wire, &mut dst).unwrap().is_none(), "{suite:?}");
+            assert!(!o.opens_out_of_place());
+            assert!(o.open_from(&wire, &mut dst).unwrap().is_none());
             assert_eq!(o.seq, 0);
         }
     }

@@ -482,6 +482,7 @@ fn packets_cut_anywhere_open_the_same_from_the_input_or_in_place() {
         ("aes256-cbc", "hmac-sha2-512-etm@openssh.com"),
         ("3des-cbc", "hmac-sha1"),
         ("aes128-gcm@openssh.com", "hmac-sha2-256"),
+        ("chacha20-poly1305@openssh.com", "hmac-sha2-256"),
     ] {
         let prefs = prefs_with(|p| {
             p.cipher = vec![cipher.into()];

@@ -1,0 +1,293 @@
+//! chacha20-poly1305@openssh.com (OpenSSH's PROTOCOL.chacha20poly1305)
+//! from aws-lc's ChaCha20 and Poly1305 primitives.
+//!
+//! aws-lc-rs offers this construction in place only, so a packet had to be
+//! copied together before sealing and copied out of the input before
+//! opening. Here a packet is sealed from where its parts lie and opened
+//! from the input into another buffer, which saves a pass over every byte.
+//! The bytes on the wire are the same (the tests compare them with
+//! aws-lc-rs's).
+
+use aws_lc_sys as sys;
+use std::mem::MaybeUninit;
+use zeroize::Zeroizing;
+
+pub const TAG_LEN: usize = 16;
+/// ChaCha20's block: the keystream position advances in these.
+const BLOCK: usize = 64;
+
+/// One direction's 64 bytes of key material: K_2 (payload and Poly1305
+/// key) then K_1 (the packet_length field).
+pub struct ChachaKeys {
+    main: Zeroizing<[u8; 32]>,
+    header: Zeroizing<[u8; 32]>,
+}
+
+/// OpenSSH's 64-bit nonce is the sequence number; in the 96-bit nonce
+/// aws-lc takes it follows the upper half of a 64-bit block counter.
+fn nonce(seq: u32) -> [u8; 12] {
+    let mut n = [0u8; 12];
+    n[8..].copy_from_slice(&seq.to_be_bytes());
+    n
+}
+
+fn chacha20(
+    out: *mut u8,
+    input: *const u8,
+    len: usize,
+    key: &[u8; 32],
+    nonce: &[u8; 12],
+    counter: u32,
+) {
+    // SAFETY: callers pass `len` readable bytes at `input` and writable at
+    // `out`, either equal or not overlapping, as aws-lc requires.
+    unsafe { sys::CRYPTO_chacha_20(out, input, len, key.as_ptr(), nonce.as_ptr(), counter) }
+}
+
+impl ChachaKeys {
+    pub fn new(material: &[u8; 64]) -> ChachaKeys {
+        let mut main = Zeroizing::new([0u8; 32]);
+        let mut header = Zeroizing::new([0u8; 32]);
+        main.copy_from_slice(&material[..32]);
+        header.copy_from_slice(&material[32..]);
+        ChachaKeys { main, header }
+    }
+
+    /// The packet_length field encrypted or decrypted (the same operation).
+    pub fn length(&self, seq: u32, field: [u8; 4]) -> [u8; 4] {
+        let mut out = field;
+        chacha20(
+            out.as_mut_ptr(),
+            out.as_ptr(),
+            4,
+            &self.header,
+            &nonce(seq),
+            0,
+        );
+        out
+    }
+
+    /// The Poly1305 tag over `data` (encrypted length and payload), keyed
+    /// by the first 32 bytes of K_2's keystream block 0.
+    fn tag(&self, seq: u32, data: &[u8]) -> [u8; TAG_LEN] {
+        let mut key = Zeroizing::new([0u8; 32]);
+        chacha20(
+            key.as_mut_ptr(),
+            key.as_ptr(),
+            32,
+            &self.main,
+            &nonce(seq),
+            0,
+        );
+        let mut state = Zeroizing::new([0u8; 512]);
+        let mut tag = [0u8; TAG_LEN];
+        // SAFETY: the state is aws-lc's opaque poly1305_state (512 bytes,
+        // aligned by aws-lc itself); the key is 32 bytes, the tag 16.
+        unsafe {
+            sys::CRYPTO_poly1305_init(&mut *state, key.as_ptr());
+            sys::CRYPTO_poly1305_update(&mut *state, data.as_ptr(), data.len());
+            sys::CRYPTO_poly1305_finish(&mut *state, tag.as_mut_ptr());
+        }
+        tag
+    }
+
+    /// Seals a packet whose clear packet_length field is `length` and whose
+    /// body (padding length, payload, padding) is the concatenation of
+    /// `parts`, into the front of `out`: encrypted length, encrypted body,
+    /// tag. Whole keystream blocks of a part are encrypted straight from
+    /// it; only a block that straddles parts is gathered first. False (and
+    /// nothing promised about `out`) when `out` is shorter than
+    /// 4 + body + TAG_LEN.
+    pub fn seal(
+        &self,
+        seq: u32,
+        length: [u8; 4],
+        parts: &[&[u8]],
+        out: &mut [MaybeUninit<u8>],
+    ) -> bool {
+        let body_len: usize = parts.iter().map(|p| p.len()).sum();
+        if out.len() < 4 + body_len + TAG_LEN {
+            return false;
+        }
+        let n = nonce(seq);
+        for (slot, b) in out.iter_mut().zip(self.length(seq, length)) {
+            slot.write(b);
+        }
+        let body = out[4..4 + body_len].as_mut_ptr().cast::<u8>();
+        // The stream position in the body; keystream block `pos / BLOCK`
+        // has counter 1 + that (block 0 keys Poly1305).
+        let mut pos = 0usize;
+        let counter = |pos: usize| 1 + (pos / BLOCK) as u32;
+        for part in parts {
+            let mut i = 0;
+            while i < part.len() {
+                let left = part.len() - i;
+                if pos.is_multiple_of(BLOCK) && left >= BLOCK {
+                    let run = left - left % BLOCK;
+                    // Whole blocks, from the part straight into `out`.
+                    chacha20(
+                        // SAFETY: pos + run <= body_len.
+                        unsafe { body.add(pos) },
+                        part[i..].as_ptr(),
+                        run,
+                        &self.main,
+                        &n,
+                        counter(pos),
+                    );
+                    pos += run;
+                    i += run;
+                } else {
+                    // Gathered into `out` up to the block's end; the block
+                    // is encrypted in place once whole (or at the end).
+                    let take = left.min(BLOCK - pos % BLOCK);
+                    // SAFETY: pos + take <= body_len; `part` is not `out`.
+                    unsafe {
+                        std::ptr::copy_nonoverlapping(part[i..].as_ptr(), body.add(pos), take)
+                    };
+                    pos += take;
+                    i += take;
+                    if pos.is_multiple_of(BLOCK) {
+                        let at = pos - BLOCK;
+                        // SAFETY: the block's bytes were written above.
+                        unsafe {
+                            chacha20(
+                                body.add(at),
+                                body.add(at),
+                                BLOCK,
+                                &self.main,
+                                &n,
+                                counter(at),
+                            )
+                        };
+                    }
+                }
+            }
+        }
+        if !pos.is_multiple_of(BLOCK) {
+            let at = pos - pos % BLOCK;
+            // SAFETY: the last partial block's bytes were gathered above.
+            unsafe {
+                chacha20(
+                    body.add(at),
+                    body.add(at),
+                    pos - at,
+                    &self.main,
+                    &n,
+                    counter(at),
+                )
+            };
+        }
+        // SAFETY: bytes 0..4 + body_len were all written above.
+        let sealed = unsafe { std::slice::from_raw_parts(out.as_ptr().cast::<u8>(), 4 + body_len) };
+        let tag = self.tag(seq, sealed);
+        for (slot, b) in out[4 + body_len..].iter_mut().zip(tag) {
+            slot.write(b);
+        }
+        true
+    }
+
+    /// Whether `tag` is the Poly1305 tag of `sealed` (encrypted length and
+    /// body), compared in constant time.
+    pub fn verify(&self, seq: u32, sealed: &[u8], tag: &[u8]) -> bool {
+        let expect = self.tag(seq, sealed);
+        // SAFETY: both are TAG_LEN bytes.
+        tag.len() == TAG_LEN
+            && unsafe { sys::CRYPTO_memcmp(expect.as_ptr().cast(), tag.as_ptr().cast(), TAG_LEN) }
+                == 0
+    }
+
+    /// Decrypts a verified body from `src` into `dst` (the same length), or
+    /// in place when they are the same buffer (`src` None).
+    pub fn decrypt(&self, seq: u32, src: Option<&[u8]>, dst: &mut [u8]) {
+        let input = src.map_or(dst.as_ptr(), |s| {
+            assert_eq!(s.len(), dst.len());
+            s.as_ptr()
+        });
+        chacha20(
+            dst.as_mut_ptr(),
+            input,
+            dst.len(),
+            &self.main,
+            &nonce(seq),
+            1,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_lc_rs::aead::chacha20_poly1305_openssh as reference;
+
+    fn material() -> [u8; 64] {
+        let mut m = [0u8; 64];
+        for (i, b) in m.iter_mut().enumerate() {
+            *b = (i * 7 + 3) as u8;
+        }
+        m
+    }
+
+    fn seal_into_vec(keys: &ChachaKeys, seq: u32, length: [u8; 4], parts: &[&[u8]]) -> Vec<u8> {
+        let total = 4 + parts.iter().map(|p| p.len()).sum::<usize>() + TAG_LEN;
+        let mut out = Vec::with_capacity(total);
+        assert!(keys.seal(seq, length, parts, &mut out.spare_capacity_mut()[..total]));
+        // SAFETY: seal wrote all `total` bytes.
+        unsafe { out.set_len(total) };
+        out
+    }
+
+    #[test]
+    fn sealing_from_parts_gives_aws_lc_rs_bytes_for_any_split() {
+        let keys = ChachaKeys::new(&material());
+        let sealer = reference::SealingKey::new(&material());
+        let mut rng = crate::test_rng(11);
+        for body_len in [8usize, 15, 63, 64, 65, 127, 128, 200, 1000, 4096 + 37] {
+            let body: Vec<u8> = (0..body_len).map(|_| rng() as u8).collect();
+            let length = (body_len as u32).to_be_bytes();
+            let seq = rng() as u32;
+            let mut expect = [&length[..], &body].concat();
+            let mut tag = [0u8; TAG_LEN];
+            sealer.seal_in_place(seq, &mut expect, &mut tag);
+            expect.extend_from_slice(&tag);
+            for _ in 0..40 {
+                // Up to three cuts anywhere, empty parts included.
+                let mut cuts: Vec<usize> =
+                    (0..3).map(|_| rng() as usize % (body_len + 1)).collect();
+                cuts.sort();
+                let parts = [
+                    &body[..cuts[0]],
+                    &body[cuts[0]..cuts[1]],
+                    &body[cuts[1]..cuts[2]],
+                    &body[cuts[2]..],
+                ];
+                assert_eq!(
+                    seal_into_vec(&keys, seq, length, &parts),
+                    expect,
+                    "{body_len} {cuts:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn opens_what_aws_lc_rs_seals_and_refuses_a_flipped_bit() {
+        let keys = ChachaKeys::new(&material());
+        let sealer = reference::SealingKey::new(&material());
+        let body = vec![0x5Au8; 300];
+        let length = 300u32.to_be_bytes();
+        let mut wire = [&length[..], &body].concat();
+        let mut tag = [0u8; TAG_LEN];
+        sealer.seal_in_place(9, &mut wire, &mut tag);
+        assert_eq!(keys.length(9, wire[..4].try_into().unwrap()), length);
+        assert!(keys.verify(9, &wire, &tag));
+        let mut out = vec![0u8; 300];
+        keys.decrypt(9, Some(&wire[4..]), &mut out);
+        assert_eq!(out, body);
+        let mut in_place = wire[4..].to_vec();
+        keys.decrypt(9, None, &mut in_place);
+        assert_eq!(in_place, body);
+        assert!(!keys.verify(10, &wire, &tag), "another sequence number");
+        wire[100] ^= 1;
+        assert!(!keys.verify(9, &wire, &tag));
+    }
+}
