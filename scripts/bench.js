@@ -7,7 +7,9 @@
 // anchor, ssh2@1.17.0's own protocol layer ('v1', scripts/bench/v1-pair.js)
 // runs the same raw and handshake figures in the same run, and OpenSSH's own
 // ssh/sftp against its own sshd ('openssh', scripts/bench/openssh.js) the
-// same transfers as the TCP rows. Every transfer checks the bytes that
+// same transfers as the TCP rows. The raw rows also run with no SSH at all
+// ('link', scripts/bench/link-pair.js): the harness alone, the ceiling of
+// any protocol layer there. Every transfer checks the bytes that
 // arrived; a worker that fails (a check included) shows as an error in its
 // cell and makes this script exit non-zero.
 
@@ -31,7 +33,7 @@ const handshakes = quick ? 30 : 100;
 const TCP_CIPHER = 'aes128-gcm@openssh.com';
 const TCP_HMAC = '-'; // implicit in an AEAD cipher
 
-const IMPLS = ['orig', 'ours', 'v1', 'openssh'];
+const IMPLS = ['orig', 'ours', 'v1', 'openssh', 'link'];
 const W = path.join(__dirname, 'bench');
 
 // Each row: a name, how to run it for an implementation (or null where that
@@ -50,7 +52,9 @@ for (const [cipher, hmac] of [
   const cmd = (impl) =>
     impl === 'ours' || (impl === 'orig' && origHas) || (impl === 'v1' && v1Has)
       ? ['raw.js', impl, cipher, hmac, String(rawMiB)]
-      : null;
+      : impl === 'link'
+        ? ['raw.js', 'link', '-', '-', String(rawMiB)] // one run per repetition serves every raw row
+        : null;
   rows.push({ name: `raw MB/s, ${label}`, cmd, field: 'mbps', higher: true });
   if (cipher.startsWith('aes128-gcm'))
     rows.push({ name: `raw CPU s/GiB, ${label}`, cmd, field: 'cpuSecPerGiB', higher: false });
@@ -62,14 +66,14 @@ for (const [kex, ours, orig] of [
 ]) {
   rows.push({
     name: `handshakes/s, ${kex.replace('@libssh.org', '')} + ${ours}`,
-    cmd: (impl) => (impl === 'openssh' ? null : ['handshake.js', impl, kex, impl === 'orig' ? orig : ours, String(handshakes)]),
+    cmd: (impl) => (impl === 'openssh' || impl === 'link' ? null : ['handshake.js', impl, kex, impl === 'orig' ? orig : ours, String(handshakes)]),
     field: 'perSecond',
     higher: true,
   });
 }
 rows.push({
   name: 'first connection of a fresh process, ms (load, key, handshake)',
-  cmd: (impl) => (impl === 'openssh' ? null : ['first-connection.js', impl]),
+  cmd: (impl) => (impl === 'openssh' || impl === 'link' ? null : ['first-connection.js', impl]),
   field: 'ms',
   higher: false,
 });
@@ -80,7 +84,7 @@ const tcpLabel = TCP_HMAC === '-' ? TCP_CIPHER : `${TCP_CIPHER} + ${TCP_HMAC}`;
 rows.push({
   name: `ssh2@0.8.9 exec over TCP MB/s, ${tcpLabel} (${execMiB} MiB)`,
   cmd: (impl) =>
-    impl === 'v1'
+    impl === 'v1' || impl === 'link'
       ? null
       : impl === 'openssh'
         ? ['openssh.js', 'exec', String(execMiB), TCP_CIPHER, TCP_HMAC]
@@ -92,7 +96,7 @@ for (const direction of ['get', 'put']) {
   rows.push({
     name: `ssh2@0.8.9 SFTP fast${direction === 'get' ? 'Get' : 'Put'} over TCP MB/s, ${tcpLabel} (${sftpMiB} MiB)`,
     cmd: (impl) =>
-      impl === 'v1'
+      impl === 'v1' || impl === 'link'
         ? null
         : impl === 'openssh'
           ? ['openssh.js', direction, String(sftpMiB), TCP_CIPHER, TCP_HMAC]
@@ -185,6 +189,8 @@ const table = results.map(({ row, samples, errors }) => {
     ratioV1: ratio(st.v1),
     openssh: cell(st.openssh, errors.openssh),
     ratioOpenSSH: ratio(st.openssh),
+    link: cell(st.link, errors.link),
+    ratioLink: ratio(st.link),
     stats: st,
     errors,
   };
@@ -199,8 +205,10 @@ const header = [
   'ours/1.17.0',
   'OpenSSH',
   'ours/OpenSSH',
+  'link alone, no SSH',
+  'ours/link',
 ];
-const lines = table.map((t) => [t.figure, t.original, t.ours, t.ratio, t.v1, t.ratioV1, t.openssh, t.ratioOpenSSH]);
+const lines = table.map((t) => [t.figure, t.original, t.ours, t.ratio, t.v1, t.ratioV1, t.openssh, t.ratioOpenSSH, t.link, t.ratioLink]);
 // Figure names in full; an error message in a cell is cut to 60 characters
 // and its '|' escaped, so that the table stays Markdown.
 const clip = (c, i) => (i === 0 ? String(c) : String(c).slice(0, 60)).replace(/\|/g, '\\|');
