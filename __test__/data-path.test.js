@@ -1,6 +1,7 @@
 'use strict';
 // The bulk data path: channel data written in one turn of the event loop
-// leaves as few large chunks (not a chunk per packet), in order with the
+// leaves as few large chunks (not a chunk per packet), and so do the
+// replies to one incoming chunk, in order with the
 // messages around it; received channel data is handed out as views of the
 // decrypted input, byte-exact, under every cipher family and with zlib.
 
@@ -62,6 +63,45 @@ test('a burst of channel data leaves as a few large chunks, not a chunk per pack
   assert.ok(chunks.up.length > 0 && chunks.up.length <= 16, `the burst crossed in ${chunks.up.length} chunks`);
   assert.ok(Math.max(...chunks.up) > 4 * 32 * 1024, `largest chunk ${Math.max(...chunks.up)} bytes`);
   assert.ok(Buffer.concat(got).equals(Buffer.concat(sent)), 'data arrived whole and in order');
+  client.destroy();
+  server.destroy();
+});
+
+test("what one incoming chunk's listeners send leaves as one chunk", async () => {
+  const { client, server, chunks } = await channelPair();
+  server.once('CHANNEL_EOF:7', () => {
+    assert.strictEqual(server.channelEOF(0), true);
+    assert.strictEqual(server.channelClose(0), true);
+  });
+  const seen = [];
+  client.on('CHANNEL_EOF:0', () => seen.push('eof'));
+  client.on('CHANNEL_CLOSE:0', () => seen.push('close'));
+  client.channelEOF(7);
+  await tick();
+  await tick();
+  assert.deepStrictEqual(seen, ['eof', 'close']);
+  // One write on the socket for both, not one per message.
+  assert.deepStrictEqual(chunks.down.length, 1, `the replies crossed in ${chunks.down.length} chunks`);
+  client.destroy();
+  server.destroy();
+});
+
+test('a listener that throws does not hold back what is sent afterwards', async () => {
+  const { client, server } = await channelPair();
+  server.once('CHANNEL_EOF:7', () => {
+    server.channelEOF(0);
+    throw new Error('listener failed');
+  });
+  const seen = [];
+  client.on('CHANNEL_EOF:0', () => seen.push('eof'));
+  client.on('CHANNEL_CLOSE:0', () => seen.push('close'));
+  // The pipes are synchronous: the listener's throw comes out of this call,
+  // as it came out of write() in 0.4.10.
+  assert.throws(() => client.channelEOF(7), /listener failed/);
+  server.channelClose(0);
+  await tick();
+  await tick();
+  assert.deepStrictEqual(seen, ['eof', 'close']);
   client.destroy();
   server.destroy();
 });

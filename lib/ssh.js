@@ -43,6 +43,10 @@ class SSH2Stream extends Duplex {
 
     this._needContinue = false;
     this._flushQueued = false;
+    // While a chunk's messages are handled: what they and their listeners
+    // send, gathered to go out as one chunk (see _write).
+    this._held = null;
+    this._heldBytes = 0;
     this.bytesSent = 0;
     this.bytesReceived = 0;
     this.debug = config.debug;
@@ -98,8 +102,18 @@ class SSH2Stream extends Duplex {
       this._fatal(err.message, 'protocol');
       return callback();
     }
-    this._flush();
-    this._dispatch(events);
+    // The replies to this chunk's messages, and what their listeners send,
+    // leave as one chunk: each push is a write on the socket (or a hop on
+    // a pipe), and a key exchange or an auth round otherwise crosses it as
+    // several small ones.
+    this._held = [];
+    try {
+      this._flush();
+      this._dispatch(events);
+    } finally {
+      // Also when a listener throws (0.4.10 let that out of write() too).
+      this._release();
+    }
     callback();
   }
 
@@ -179,6 +193,7 @@ class SSH2Stream extends Duplex {
         // then the app's 'DISCONNECT' listeners.
         const [, name, code, description, lang] = ev;
         if (code !== DISCONNECT_REASON.BY_APPLICATION) {
+          this._release();
           const err = new Error(description || name);
           err.code = code;
           this.emit('error', err);
@@ -241,7 +256,14 @@ class SSH2Stream extends Duplex {
     } else {
       if (this._ended) return false;
       this.bytesSent += buf.length;
-      ok = this.push(buf);
+      if (this._held) {
+        // What push() would have said had the bytes gone now.
+        this._held.push(buf);
+        this._heldBytes += buf.length;
+        ok = this._readableState.length + this._heldBytes < this._readableState.highWaterMark;
+      } else {
+        ok = this.push(buf);
+      }
     }
     if (ok || this._flowsOnItsOwn()) return true;
     this._needContinue = true;
@@ -263,7 +285,18 @@ class SSH2Stream extends Duplex {
     return true;
   }
 
+  /** Pushes what _write gathered, as one chunk. */
+  _release() {
+    const held = this._held;
+    this._held = null;
+    if (!held || held.length === 0) return;
+    this._heldBytes = 0;
+    if (!this._ended) this.push(held.length === 1 ? held[0] : Buffer.concat(held));
+  }
+
   _fatal(message, level, code) {
+    // A DISCONNECT the engine queued goes out before 'error' is heard.
+    this._release();
     const err = new Error(message);
     if (level) err.level = level;
     if (code !== undefined) err.code = code;
@@ -276,6 +309,7 @@ class SSH2Stream extends Duplex {
     if (this._ended) return;
     // Channel data still waiting for its tick goes first.
     this._flush();
+    this._release();
     this._ended = true;
     this.push(null);
   }
