@@ -10,7 +10,7 @@ const assert = require('node:assert');
 const crypto = require('crypto');
 const { PassThrough } = require('stream');
 const { SSH2Stream } = require('..');
-const { hostKey } = require('./helpers/pair');
+const { handshake, hostKey } = require('./helpers/pair');
 
 const tick = () => new Promise((r) => setImmediate(r));
 
@@ -82,6 +82,51 @@ test("what one incoming chunk's listeners send leaves as one chunk", async () =>
   assert.deepStrictEqual(seen, ['eof', 'close']);
   // One write on the socket for both, not one per message.
   assert.deepStrictEqual(chunks.down.length, 1, `the replies crossed in ${chunks.down.length} chunks`);
+  client.destroy();
+  server.destroy();
+});
+
+test('bulk data sent while a chunk is handled leaves as it gathers, not copied together at the end', async () => {
+  const { client, server, chunks } = await channelPair();
+  const sent = [];
+  server.once('CHANNEL_EOF:7', () => {
+    for (let i = 0; i < 32; i++) {
+      const b = crypto.randomBytes(32 * 1024 - 64);
+      sent.push(b);
+      server.channelData(0, b);
+    }
+    server.channelEOF(0);
+  });
+  const got = [];
+  client.on('CHANNEL_DATA:0', (d) => got.push(d));
+  const eof = new Promise((resolve) => client.once('CHANNEL_EOF:0', resolve));
+  client.channelEOF(7);
+  await eof;
+  assert.ok(Buffer.concat(got).equals(Buffer.concat(sent)), 'data arrived whole and in order');
+  // ~1 MiB went out in pieces of about 256 KiB, not as one gathered copy.
+  assert.ok(chunks.down.length >= 3, `${chunks.down.length} chunks`);
+  assert.ok(Math.max(...chunks.down) <= 300 * 1024, `largest chunk ${Math.max(...chunks.down)} bytes`);
+  client.destroy();
+  server.destroy();
+});
+
+test('over a synchronous pipe, what a peer listener sends through us while our gathered replies are pushed is not lost', async () => {
+  // Piped directly: the client's ping (gathered while it handles the
+  // server's message) reaches the server inside the client's push, and the
+  // server's listener sends another ping through the client right there.
+  const { client, server } = await handshake({ serverHostKey: ['ssh-ed25519'] });
+  client.once('REQUEST_FAILURE', () => client.ping());
+  const pings = [];
+  const both = new Promise((resolve) => {
+    server.on('GLOBAL_REQUEST', (name) => {
+      pings.push(name);
+      if (pings.length === 1) client.ping();
+      else resolve();
+    });
+  });
+  server.requestFailure();
+  await both;
+  assert.deepStrictEqual(pings, ['keepalive@openssh.com', 'keepalive@openssh.com']);
   client.destroy();
   server.destroy();
 });

@@ -31,6 +31,11 @@ function DEBUG_NOOP() {}
 // between sealing and the socket.
 const FLUSH_AT = 256 * 1024;
 
+// While one input chunk is handled, sends smaller than this are gathered
+// into one push (see _write); larger ones, bulk channel data, are pushed as
+// they come rather than copied together.
+const GATHER_BELOW = 32 * 1024;
+
 function flushQueued(stream) {
   stream._flushQueued = false;
   if (!stream._ended) stream._flush();
@@ -256,12 +261,14 @@ class SSH2Stream extends Duplex {
     } else {
       if (this._ended) return false;
       this.bytesSent += buf.length;
-      if (this._held) {
+      if (this._held && buf.length < GATHER_BELOW) {
         // What push() would have said had the bytes gone now.
         this._held.push(buf);
         this._heldBytes += buf.length;
         ok = this._readableState.length + this._heldBytes < this._readableState.highWaterMark;
       } else {
+        // What was gathered goes first, in order.
+        if (this._held) this._pushHeld(true);
         ok = this.push(buf);
       }
     }
@@ -285,13 +292,21 @@ class SSH2Stream extends Duplex {
     return true;
   }
 
-  /** Pushes what _write gathered, as one chunk. */
-  _release() {
+  /**
+   * Pushes what _write gathered so far, as one chunk. `more`: gathering
+   * goes on. Gathering state is set before the push: over a synchronous
+   * pipe the peer may answer, and send through us, inside it.
+   */
+  _pushHeld(more) {
     const held = this._held;
-    this._held = null;
-    if (!held || held.length === 0) return;
+    this._held = more ? [] : null;
     this._heldBytes = 0;
-    if (!this._ended) this.push(held.length === 1 ? held[0] : Buffer.concat(held));
+    if (held.length && !this._ended) this.push(held.length === 1 ? held[0] : Buffer.concat(held));
+  }
+
+  /** Ends gathering: what was gathered goes out. */
+  _release() {
+    if (this._held) this._pushHeld(false);
   }
 
   _fatal(message, level, code) {
