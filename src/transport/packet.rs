@@ -1,14 +1,14 @@
 //! The binary packet protocol (RFC 4253 section 6) for one direction:
 //! `uint32 packet_length || byte padding_length || payload || padding ||
 //! mac`, sealed or opened with that direction's keys and sequence number.
-//! Opening decrypts in place in the caller's buffer, or, for AES-GCM and
-//! the AEADs and the ciphers with a MAC, from the input straight into the
-//! caller's buffer (`open_from`); sealing an AEAD encrypts the packet's
-//! parts from where they lie (gcm_seal.rs, chacha.rs).
+//! Opening decrypts in place in the caller's buffer, or, once keys are in
+//! use, from the input straight into the caller's buffer (`open_from`);
+//! sealing an AEAD encrypts the packet's parts from where they lie
+//! (gcm_seal.rs, chacha.rs).
 
-use crate::crypto::chacha::{ChachaKeys, TAG_LEN as CHACHA_TAG_LEN};
+use crate::crypto::chacha::{self, ChachaKeys};
 use crate::crypto::evp::EvpCipher;
-use crate::crypto::gcm_seal::{GcmSealer, TAG_LEN};
+use crate::crypto::gcm_seal::{self, GcmSealer};
 use crate::crypto::mac::{Mac, MacSpec};
 use crate::crypto::CipherSpec;
 use crate::wire::Reader;
@@ -122,7 +122,8 @@ impl Protection {
     fn trailer_len(&self) -> usize {
         match self {
             Protection::Plain => 0,
-            Protection::Gcm { .. } | Protection::GcmSeal { .. } | Protection::Chacha(_) => 16,
+            Protection::Gcm { .. } | Protection::GcmSeal { .. } => gcm_seal::TAG_LEN,
+            Protection::Chacha(_) => chacha::TAG_LEN,
             Protection::Evp { mac, .. } => mac.spec.out_len,
         }
     }
@@ -206,32 +207,31 @@ impl Sealer {
         }
         let packet_len = (1 + payload_len + pad) as u32;
         let start = out.len();
-        out.reserve(4 + packet_len as usize + self.prot.trailer_len());
+        let total = 4 + packet_len as usize + self.prot.trailer_len();
+        out.reserve(total);
         let padding = self.padding(pad);
-        if matches!(
-            self.prot,
-            Protection::GcmSeal { .. } | Protection::Chacha(_)
-        ) {
-            // An AEAD encrypts the parts from where they lie, without
-            // joining them first.
-            let seq = self.seq;
-            let length = packet_len.to_be_bytes();
-            let total = 4 + packet_len as usize + TAG_LEN;
-            let room = &mut out.spare_capacity_mut()[..total];
-            let parts = [&[pad as u8][..], head, body, &padding];
-            let sealed = match &mut self.prot {
-                Protection::GcmSeal { sealer, iv } => {
-                    let (clear, sealed) = room.split_at_mut(4);
-                    for (slot, b) in clear.iter_mut().zip(length) {
-                        slot.write(b);
-                    }
-                    let ok = sealer.seal(iv, &length, &parts, sealed);
-                    gcm_next(iv);
-                    ok
+        let seq = self.seq;
+        let length = packet_len.to_be_bytes();
+        // An AEAD encrypts the parts from where they lie, without joining
+        // them first.
+        let parts = [&[pad as u8][..], head, body, &padding];
+        let sealed = match &mut self.prot {
+            Protection::GcmSeal { sealer, iv } => {
+                let room = &mut out.spare_capacity_mut()[..total];
+                let (clear, sealed) = room.split_at_mut(4);
+                for (slot, b) in clear.iter_mut().zip(length) {
+                    slot.write(b);
                 }
-                Protection::Chacha(keys) => keys.seal(seq, length, &parts, room),
-                _ => false,
-            };
+                let ok = sealer.seal(iv, &length, &parts, sealed);
+                gcm_next(iv);
+                Some(ok)
+            }
+            Protection::Chacha(keys) => {
+                Some(keys.seal(seq, length, &parts, &mut out.spare_capacity_mut()[..total]))
+            }
+            _ => None,
+        };
+        if let Some(sealed) = sealed {
             if sealed {
                 // SAFETY: both write all `total` bytes: the length (clear
                 // or encrypted), the encrypted body and the tag.
@@ -244,12 +244,11 @@ impl Sealer {
             self.seq = seq.wrapping_add(1);
             return;
         }
-        out.extend_from_slice(&packet_len.to_be_bytes());
+        out.extend_from_slice(&length);
         out.push(pad as u8);
         out.extend_from_slice(head);
         out.extend_from_slice(body);
         out.extend_from_slice(&padding);
-        let seq = self.seq;
         match &mut self.prot {
             // Plain; the opening form; the AEADs returned above.
             Protection::Plain
@@ -404,7 +403,7 @@ impl Opener {
         let clear = keys.length(seq, field.try_into().map_err(|_| bad_length())?);
         let len = u32::from_be_bytes(clear) as usize;
         self.check_length(len)?;
-        let total = 4 + len + CHACHA_TAG_LEN;
+        let total = 4 + len + self.prot.trailer_len();
         if src.len() < total || dst.len() < total {
             return Ok(None);
         }
