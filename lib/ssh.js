@@ -241,9 +241,18 @@ class SSH2Stream extends Duplex {
       this._flushQueued = true;
       process.nextTick(flushQueued, this);
     }
-    // What push() would have said had the bytes gone now (0.4.10).
+    return this._answer(this._fits(pending));
+  }
+
+  /** What push() would have said had `pending` more bytes gone now (0.4.10). */
+  _fits(pending) {
     const rs = this._readableState;
-    if (rs.length + pending < rs.highWaterMark || this._flowsOnItsOwn()) return true;
+    return rs.length + pending < rs.highWaterMark;
+  }
+
+  /** What a write method returns, from whether its bytes fit (see _flowsOnItsOwn). */
+  _answer(ok) {
+    if (ok || this._flowsOnItsOwn()) return true;
     this._needContinue = true;
     return false;
   }
@@ -256,25 +265,21 @@ class SSH2Stream extends Duplex {
       // 0.4.10 always said false here, and stalled ssh2@0.8 (see below).
       // The queue is bounded by the peer's channel windows, which callers
       // (ssh2 among them) respect.
-      const rs = this._readableState;
-      ok = rs.length < rs.highWaterMark;
+      ok = this._fits(0);
     } else {
       if (this._ended) return false;
       this.bytesSent += buf.length;
       if (this._held && buf.length < GATHER_BELOW) {
-        // What push() would have said had the bytes gone now.
         this._held.push(buf);
         this._heldBytes += buf.length;
-        ok = this._readableState.length + this._heldBytes < this._readableState.highWaterMark;
+        ok = this._fits(this._heldBytes);
       } else {
         // What was gathered goes first, in order.
         if (this._held) this._pushHeld(true);
         ok = this.push(buf);
       }
     }
-    if (ok || this._flowsOnItsOwn()) return true;
-    this._needContinue = true;
-    return false;
+    return this._answer(ok);
   }
 
   /**
@@ -405,13 +410,12 @@ function bugsOf(software) {
   return bugs;
 }
 
-/**
- * The internals ssh2@0.8.9 and the peer tests reach: `_state.incoming.identRaw`,
- * `_state.outgoing.pubkey`, `_state.authMethod` (written by ssh2's Server).
- */
-// 0.4.10's stream._state, as far as ssh2@0.8 reads it, backed by the
-// engine. Getters on prototypes, not closures per stream: an idle
-// connection keeps these for its lifetime.
+// 0.4.10's stream._state, as far as ssh2@0.8.9 and the peer tests reach
+// it (`_state.incoming.identRaw`, `_state.outgoing.pubkey`,
+// `_state.authMethod`, written by ssh2's Server), backed by the engine.
+// Getters on prototypes, not closures per stream: an idle connection keeps
+// these for its lifetime.
+
 // The engine says null for what it does not know yet; 0.4.10 left it undefined.
 const orUndefined = (v) => (v === null ? undefined : v);
 
