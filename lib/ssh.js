@@ -60,6 +60,7 @@ class SSH2Stream extends Duplex {
     this.banner = config.banner;
     this.config = { ident: config.ident, algorithms: config.algorithms, hostKeys: config.hostKeys };
     this._ended = false;
+    this._closing = false;
     this._kexOffers = null;
 
     this._native = new native.SshSession({
@@ -122,7 +123,15 @@ class SSH2Stream extends Duplex {
     callback();
   }
 
+  /**
+   * The input ended (the peer's socket sent FIN): the session is over, so
+   * the readable side ends too, after what was decoded and what is still
+   * queued, as 0.4.10's Transform did. 'end' and then 'close' follow. ssh2
+   * ends this stream when its socket ends and learns only from our 'end'
+   * that the peer left.
+   */
   _final(callback) {
+    this._end();
     callback();
   }
 
@@ -322,6 +331,25 @@ class SSH2Stream extends Duplex {
     if (code !== undefined) err.code = code;
     this.emit('error', err);
     this._end();
+    this._closeAfterEnd();
+  }
+
+  /**
+   * After a fatal error, or reset() (ssh2 calls it when its socket fails),
+   * what still arrives is dropped, and a failed socket never ends our
+   * input: 'close' follows 'end' without waiting for it. 0.4.10 was
+   * destroyed by the error there, and on current Node emitted no 'end'.
+   * After a clean DISCONNECT the input still ends as usual, when the peer
+   * closes.
+   */
+  _closeAfterEnd() {
+    if (this._closing) return;
+    this._closing = true;
+    const close = () => {
+      if (!this.writableFinished) this.destroy();
+    };
+    if (this._readableState.endEmitted) close();
+    else this.once('end', close);
   }
 
   /** Ends the readable side once (0.4.10's reset()): 'end' follows. */
@@ -336,6 +364,7 @@ class SSH2Stream extends Duplex {
 
   reset() {
     this._end();
+    this._closeAfterEnd();
   }
 
   /**
