@@ -1,0 +1,66 @@
+'use strict';
+// Hostile input met by the Rust engine (issue 16's engine rows): key files
+// whose numbers would make parsing cost seconds, a server whose host key
+// changes at a rekey, a packet fed one byte at a time, an oversized SFTP
+// reply. Bounds are asserted by sizes and counts, never by wall-clock.
+
+const test = require('node:test');
+const assert = require('node:assert');
+const crypto = require('crypto');
+const { utils } = require('..');
+
+// --- DER, just enough to build PKCS#8 DSA keys with chosen numbers ------
+
+function derLen(n) {
+  if (n < 0x80) return Buffer.from([n]);
+  const bytes = [];
+  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
+  return Buffer.from([0x80 | bytes.length, ...bytes]);
+}
+const tlv = (tag, content) => Buffer.concat([Buffer.from([tag]), derLen(content.length), content]);
+const seq = (...parts) => tlv(0x30, Buffer.concat(parts));
+/** A DER INTEGER from a non-negative BigInt. */
+function int(v) {
+  let hex = v.toString(16);
+  if (hex.length % 2) hex = `0${hex}`;
+  let bytes = Buffer.from(hex, 'hex');
+  if (bytes[0] & 0x80) bytes = Buffer.concat([Buffer.from([0]), bytes]);
+  return tlv(0x02, bytes);
+}
+const DSA_OID = Buffer.from([0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x38, 0x04, 0x01]);
+/** An odd number of exactly `bits` bits. */
+const ones = (bits) => (1n << BigInt(bits)) - 1n;
+
+function pkcs8Dsa({ p, q, g, x }) {
+  const der = seq(int(0n), seq(DSA_OID, seq(int(p), int(q), int(g))), tlv(0x04, int(x)));
+  const b64 = der.toString('base64').replace(/.{64}/g, '$&\n');
+  return `-----BEGIN PRIVATE KEY-----\n${b64}\n-----END PRIVATE KEY-----\n`;
+}
+
+test('parseKey: a PKCS#8 DSA key is bounded by its numbers before y = g^x mod p is derived', () => {
+  // A real key (2048/256, FIPS 186's sizes) still parses.
+  const { privateKey } = crypto.generateKeyPairSync('dsa', { modulusLength: 2048, divisorLength: 256 });
+  const real = utils.parseKey(privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  assert.ok(!(real instanceof Error), real.message);
+  assert.strictEqual(real.type, 'ssh-dss');
+
+  // The report's shape: p and x far beyond any DSA key. Before the bound,
+  // each doubling of their size cost 8x (11 KB of text: 9 s).
+  for (const bits of [10008, 20000, 40000]) {
+    const k = utils.parseKey(pkcs8Dsa({ p: ones(bits), q: ones(160), g: 2n, x: ones(bits) }));
+    assert.ok(k instanceof Error, `${bits}-bit p accepted`);
+    assert.strictEqual(k.message, `Unsupported DSA key size: ${bits} bits (at most 10000)`);
+  }
+  // p within aws-lc's 10000 bits, but q (and so x) as large as p.
+  const bigQ = utils.parseKey(pkcs8Dsa({ p: ones(10000), q: ones(9999), g: 2n, x: ones(9998) }));
+  assert.ok(bigQ instanceof Error, 'a 9999-bit q accepted');
+  assert.strictEqual(bigQ.message, 'Unsupported DSA key: q of 9999 bits (160, 224 or 256)');
+  // x must be below q (and so at most 256 bits).
+  const bigX = utils.parseKey(pkcs8Dsa({ p: ones(2048), q: ones(256), g: 2n, x: ones(2000) }));
+  assert.ok(bigX instanceof Error, 'x above q accepted');
+  assert.strictEqual(bigX.message, 'Malformed DSA private key: x must be in 1..q');
+  // At the limits it parses: a 10000-bit p with a 256-bit q.
+  const edge = utils.parseKey(pkcs8Dsa({ p: ones(10000), q: ones(256), g: 2n, x: ones(255) }));
+  assert.ok(!(edge instanceof Error), edge.message);
+});
+
