@@ -7,7 +7,9 @@
 const test = require('node:test');
 const assert = require('node:assert');
 const crypto = require('crypto');
-const { utils } = require('..');
+const { utils, SSH2Stream } = require('..');
+const keys = require('../lib/keys');
+const { hostKey } = require('./helpers/pair');
 
 // --- DER, just enough to build PKCS#8 DSA keys with chosen numbers ------
 
@@ -64,3 +66,36 @@ test('parseKey: a PKCS#8 DSA key is bounded by its numbers before y = g^x mod p 
   assert.ok(!(edge instanceof Error), edge.message);
 });
 
+
+test('a server that presents a different host key at a rekey is refused, as OpenSSH refuses it', async () => {
+  // The client prefers ECDSA; the server has only an Ed25519 key at first,
+  // so the first exchange (the one the app verifies) uses that. Then the
+  // server gains an ECDSA key, and a rekey would negotiate it.
+  const algorithms = { serverHostKey: ['ecdsa-sha2-nistp256', 'ssh-ed25519'] };
+  const server = new SSH2Stream({ server: true, hostKeys: { 'ssh-ed25519': hostKey('ssh-ed25519') }, algorithms });
+  const client = new SSH2Stream({ algorithms });
+  const fingerprints = [];
+  client.on('fingerprint', (key, verify) => {
+    fingerprints.push(key);
+    verify(true);
+  });
+  client.pipe(server).pipe(client);
+  await Promise.all([new Promise((r) => client.once('ready', r)), new Promise((r) => server.once('ready', r))]);
+  assert.strictEqual(fingerprints.length, 1);
+
+  // The hostile server's move, through its engine (no public API does it).
+  const ecdsa = hostKey('ecdsa-sha2-nistp256');
+  server._native.addHostKey(keys.nativeHandle(Array.isArray(ecdsa) ? ecdsa[0] : ecdsa));
+  const clientError = new Promise((r) => client.once('error', r));
+  const serverDisconnect = new Promise((r) => {
+    server.on('error', () => {});
+    server.once('DISCONNECT', (name, code) => r({ name, code }));
+  });
+  const rekeyed = new Promise((r) => client.once('NEWKEYS', () => r(new Error('rekeyed with the new key'))));
+  client.rekey();
+  const err = await Promise.race([clientError, rekeyed]);
+  assert.strictEqual(err.message, 'Handshake failed: host key changed during rekey');
+  assert.strictEqual(err.level, 'handshake');
+  assert.deepStrictEqual(await serverDisconnect, { name: 'KEY_EXCHANGE_FAILED', code: 3 });
+  assert.strictEqual(fingerprints.length, 1, 'the new key was not put to the app');
+});

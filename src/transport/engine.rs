@@ -192,6 +192,10 @@ pub struct Transport {
     kex: Option<KexState>,
     session_id: Option<Vec<u8>>,
     our_public: Option<Vec<u8>>,
+    /// Client: the host key of the first key exchange. A later one must
+    /// present the same key: the app verified only this one (OpenSSH:
+    /// "host key changed during rekey" is fatal).
+    first_host_key: Option<crate::keys::PublicKey>,
     first_kex_done: bool,
     strict: bool,
     /// The peer's first packet was not KEXINIT (fatal under strict kex).
@@ -267,6 +271,7 @@ impl Transport {
             kex: None,
             session_id: None,
             our_public: None,
+            first_host_key: None,
             first_kex_done: false,
             strict: false,
             early_non_kexinit: false,
@@ -1024,6 +1029,17 @@ impl Transport {
                 "handshake",
                 Some(reason::KEY_EXCHANGE_FAILED),
             ));
+        }
+        match &self.first_host_key {
+            None => self.first_host_key = Some(host_key.public.clone()),
+            Some(first) if *first != host_key.public => {
+                return Err(fault(
+                    "Handshake failed: host key changed during rekey",
+                    "handshake",
+                    Some(reason::KEY_EXCHANGE_FAILED),
+                ));
+            }
+            Some(_) => {}
         }
         let secret = eph.agree(&server_public).map_err(|_| {
             fault(

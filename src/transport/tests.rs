@@ -271,6 +271,33 @@ fn rekeys_from_either_side_with_traffic_in_flight() {
 }
 
 #[test]
+fn a_host_key_changed_at_rekey_is_fatal() {
+    // The server has only an Ed25519 key at first; the client prefers
+    // ECDSA. Once the server also has an ECDSA key, a rekey negotiates
+    // that one: a key the app never saw, refused as OpenSSH refuses it.
+    let prefs = prefs_with(|p| {
+        p.host_key = vec!["ecdsa-sha2-nistp256".into(), "ssh-ed25519".into()];
+    });
+    let mut c = side(false, prefs.clone(), vec![]);
+    let mut s = side(true, prefs, vec![host_key("ssh-ed25519")]);
+    pump(&mut c, &mut s);
+    assert_connected(&c, &s, "first exchange");
+    s.t.add_host_key(host_key("ecdsa-sha2-nistp256"));
+    c.t.rekey().unwrap();
+    pump(&mut c, &mut s);
+    assert_eq!(
+        c.seen.fatal.as_deref(),
+        Some("Handshake failed: host key changed during rekey")
+    );
+    assert_eq!(
+        c.seen.host_keys, 1,
+        "the changed key is not offered to the app"
+    );
+    assert!(c.t.is_dead());
+    assert_eq!(s.seen.disconnect, Some(3));
+}
+
+#[test]
 fn a_refused_host_key_ends_the_handshake() {
     let mut c = side(false, Preferences::defaults(), vec![]);
     c.accept_host_key = false;
