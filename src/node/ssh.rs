@@ -395,14 +395,19 @@ impl SshSession {
         if !self.transport.past_ident() {
             return self.run(env, None, |t, h| t.feed(chunk, h));
         }
+        // A chunk that does not complete the packet being received is only
+        // appended to it: nothing to open, and no Buffer made for it.
+        if self.transport.hold(chunk) {
+            return env.create_array(0);
+        }
         // The received bytes go into a Buffer of Node's (one copy), where
         // packets are decrypted in place and channel data handed out as views.
-        let partial = self.transport.take_partial();
-        let mut js = unfilled_buffer(env, partial.len() + chunk.len())?;
+        let mut js = unfilled_buffer(env, self.transport.partial().len() + chunk.len())?;
         let handle = js.to_unknown();
         let buf: &mut [u8] = &mut js;
         let in_place = InPlace::new(buf, handle);
-        if partial.is_empty() {
+        let partial_len = self.transport.partial().len();
+        if partial_len == 0 {
             // Opened from the chunk into the Buffer: every cipher decrypts
             // straight across; cleartext packets (before the first
             // NEWKEYS) are copied once.
@@ -410,9 +415,10 @@ impl SshSession {
         }
         // A packet cut by the last chunk: it and this chunk, each copied
         // once into the Buffer, are opened in place.
-        let (head, tail) = buf.split_at_mut(partial.len());
-        head.copy_from_slice(&partial);
+        let (head, tail) = buf.split_at_mut(partial_len);
+        head.copy_from_slice(self.transport.partial());
         tail.copy_from_slice(chunk);
+        self.transport.clear_partial();
         self.run(env, Some(&in_place), |t, h| t.feed_in_place(buf, h))
     }
 
@@ -443,6 +449,14 @@ impl SshSession {
     #[napi(setter)]
     pub fn set_remote_bugs(&mut self, bugs: u32) {
         self.remote_bugs = bugs;
+    }
+
+    /// Bytes the engine copied to hold and reassemble received packets (a
+    /// statistic for tests that this work is linear in the bytes fed; not
+    /// part of the package's API).
+    #[napi(getter)]
+    pub fn input_bytes_copied(&self) -> f64 {
+        self.transport.input_copied as f64
     }
 
     #[napi(getter)]
