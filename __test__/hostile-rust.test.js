@@ -7,7 +7,7 @@
 const test = require('node:test');
 const assert = require('node:assert');
 const crypto = require('crypto');
-const { utils, SSH2Stream } = require('..');
+const { utils, SSH2Stream, SFTPStream } = require('..');
 const keys = require('../lib/keys');
 const { hostKey } = require('./helpers/pair');
 
@@ -133,4 +133,76 @@ test('a 35 KB packet fed one byte per write is copied a bounded number of times,
   // (about fed^2 bytes: 1.2 GB, 282-374 ms of CPU).
   const copied = server._native.inputBytesCopied - before;
   assert.ok(copied <= 3 * fed, `${copied} bytes copied for ${fed} fed`);
+});
+
+// --- SFTP: a client's replies are bounded as OpenSSH bounds them ---------
+
+const SFTP_VERSION = Buffer.from([0, 0, 0, 5, 2, 0, 0, 0, 3]);
+/** A NAME reply to request `id` with `entries` empty names and no attributes. */
+function nameReply(id, entries) {
+  const p = Buffer.alloc(4 + 9 + entries * 12);
+  p.writeUInt32BE(p.length - 4, 0);
+  p[4] = 104;
+  p.writeUInt32BE(id, 5);
+  p.writeUInt32BE(entries, 9);
+  return p;
+}
+
+/** A client past its VERSION; `sent` collects what it writes. */
+async function sftpClient() {
+  const client = new SFTPStream();
+  const sent = [];
+  client.on('data', (d) => sent.push(d));
+  const ready = new Promise((r) => client.once('ready', r));
+  client.write(SFTP_VERSION);
+  await ready;
+  return { client, sent };
+}
+/** The last packet the client sent, once its output has flowed. */
+async function lastSent(sent) {
+  await new Promise(setImmediate);
+  return sent[sent.length - 1];
+}
+const lastId = async (sent) => (await lastSent(sent)).readUInt32BE(5);
+
+test('an SFTP client refuses a reply beyond 256 KiB (a 4 MiB NAME) as a protocol error, and lives', async () => {
+  // The largest NAME within the limit is taken: 21844 minimal entries.
+  {
+    const { client, sent } = await sftpClient();
+    const got = new Promise((r) => client.readdir(Buffer.from('h'), (err, list) => r(err || list)));
+    client.write(nameReply(await lastId(sent), 21844));
+    const list = await got;
+    assert.ok(Array.isArray(list), String(list));
+    assert.strictEqual(list.length, 21844);
+  }
+  // 4 MiB (349,524 entries, which the old 4 MiB limit took): refused from
+  // its first bytes; what follows is dropped, not buffered.
+  const { client, sent } = await sftpClient();
+  const answered = new Promise((r) => client.readdir(Buffer.from('h'), (err, list) => r(err || list)));
+  const error = new Promise((r) => client.once('error', r));
+  const reply = nameReply(await lastId(sent), ((4 << 20) - 9) / 12);
+  const rss = process.memoryUsage().rss;
+  for (let at = 0; at < reply.length; at += 65536) client.write(reply.subarray(at, at + 65536));
+  // (The request is failed before 'error' is emitted: wait for that then.)
+  const taken = answered.then((v) => (Array.isArray(v) ? new Error(`answered with ${v.length} names`) : error));
+  const err = await Promise.race([error, taken]);
+  assert.strictEqual(err.message, `Packet length (${reply.length - 4}) exceeds max length (262144)`);
+  const outcome = await answered;
+  assert.ok(outcome instanceof Error, 'the request is answered with an error');
+  // Generous: the 4 MiB reply itself is held by this test; 349k entries
+  // as JS objects were +150 MB.
+  assert.ok(process.memoryUsage().rss - rss < 64 * 1024 * 1024);
+});
+
+test('an SFTP client asks for no more than a 256 KiB reply can carry', async () => {
+  const { client, sent } = await sftpClient();
+  const handle = Buffer.from('h');
+  client.readData(handle, Buffer.alloc(1 << 20), 0, 1 << 20, 0, () => {});
+  const read = await lastSent(sent);
+  // READ: length, type 5, id, string handle, uint64 offset, uint32 len.
+  assert.strictEqual(read[4], 5);
+  assert.strictEqual(read.readUInt32BE(read.length - 4), 256 * 1024 - 9);
+  client.readData(handle, Buffer.alloc(1000), 0, 1000, 0, () => {});
+  const small = await lastSent(sent);
+  assert.strictEqual(small.readUInt32BE(small.length - 4), 1000);
 });

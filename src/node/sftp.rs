@@ -301,6 +301,8 @@ impl SftpSession {
 
     #[napi]
     pub fn read(&self, id: u32, handle: &[u8], offset: f64, len: u32) -> WireBytes {
+        // No more than a DATA reply the client accepts can carry.
+        let len = len.min(crate::sftp::CLIENT_MAX_READ);
         encode::read(id, handle, to_u64(offset), len).into()
     }
 
