@@ -7,6 +7,9 @@
 const test = require('node:test');
 const assert = require('node:assert');
 const crypto = require('crypto');
+const fs = require('fs');
+const path = require('path');
+const { spawnSync } = require('child_process');
 const { utils, SSH2Stream, SFTPStream } = require('..');
 const keys = require('../lib/keys');
 const { hostKey } = require('./helpers/pair');
@@ -205,4 +208,50 @@ test('an SFTP client asks for no more than a 256 KiB reply can carry', async () 
   client.readData(handle, Buffer.alloc(1000), 0, 1000, 0, () => {});
   const small = await lastSent(sent);
   assert.strictEqual(small.readUInt32BE(small.length - 4), 1000);
+});
+
+// --- No Rust panic aborts Node ---------------------------------------------
+
+test('a panic inside an export is thrown to JS as an Error, and the process goes on', () => {
+  // In a child: without catch_unwind the panic would abort the process
+  // (SIGABRT), which must not take the test runner with it.
+  const script = `
+    const binding = require(${JSON.stringify(path.join(__dirname, '..', 'lib', 'binding.js'))});
+    try {
+      binding._panicProbe();
+      console.log('no panic');
+    } catch (err) {
+      console.log('caught: ' + err.message);
+    }
+    console.log('still running: ' + binding.engineVersion());
+  `;
+  const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, RUST_BACKTRACE: '0' } });
+  assert.strictEqual(child.signal, null, `the child died of ${child.signal}: ${child.stderr}`);
+  assert.strictEqual(child.status, 0, child.stderr);
+  assert.match(child.stdout, /^caught: deliberate panic \(test probe\)$/m);
+  assert.match(child.stdout, /^still running: \d+\.\d+\.\d+$/m);
+});
+
+test('every #[napi] function and method is catch_unwind, and panics unwind in release builds', () => {
+  const dir = path.join(__dirname, '..', 'src', 'node');
+  const missing = [];
+  let exports = 0;
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.rs'))) {
+    const lines = fs.readFileSync(path.join(dir, file), 'utf8').split('\n');
+    lines.forEach((line, i) => {
+      const attr = /^\s*#\[napi(\((.*)\))?\]\s*$/.exec(line);
+      if (!attr) return;
+      // The item it is on: past doc comments and other attributes.
+      let j = i + 1;
+      while (j < lines.length && /^\s*(\/\/|#\[)/.test(lines[j])) j++;
+      if (!/^\s*(pub\s+)?(async\s+)?fn\s/.test(lines[j])) return;
+      exports++;
+      if (!/\bcatch_unwind\b/.test(attr[2] || '')) missing.push(`${file}:${i + 1}`);
+    });
+  }
+  assert.ok(exports > 80, `${exports} exports found`);
+  assert.deepStrictEqual(missing, []);
+  // panic = "abort" in a profile would make catch_unwind useless.
+  const cargo = fs.readFileSync(path.join(__dirname, '..', 'Cargo.toml'), 'utf8');
+  assert.doesNotMatch(cargo, /^\s*panic\s*=\s*"abort"/m);
 });
