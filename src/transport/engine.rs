@@ -222,6 +222,14 @@ pub struct Transport {
     delayed_deflate: bool,
     delayed_inflate: bool,
     auth_done: bool,
+    /// RFC 8308 2.4: the packet being handled is the first after the
+    /// peer's first NEWKEYS (where EXT_INFO may come).
+    just_after_first_newkeys: bool,
+    /// The peer's first NEWKEYS has arrived.
+    peer_newkeys_seen: bool,
+    /// EXT_INFO messages taken (OpenSSH takes at most 2 from a server,
+    /// 1 from a client).
+    ext_info_taken: u8,
 }
 
 /// The error a fault ends the connection with.
@@ -294,6 +302,9 @@ impl Transport {
             delayed_deflate: false,
             delayed_inflate: false,
             auth_done: false,
+            just_after_first_newkeys: false,
+            peer_newkeys_seen: false,
+            ext_info_taken: 0,
         };
         if let Some(g) = &t.cfg.greeting {
             t.out.extend_from_slice(g.as_bytes());
@@ -758,6 +769,7 @@ impl Transport {
                 Some(reason::PROTOCOL_ERROR),
             ));
         };
+        let after_first_newkeys = std::mem::take(&mut self.just_after_first_newkeys);
         let in_first_kex = !self.first_kex_done;
         if in_first_kex
             && kind != msg::KEXINIT
@@ -800,7 +812,7 @@ impl Transport {
                 let lang = r.text().map(|t| t.into_owned()).unwrap_or_default();
                 on_event(Event::Debug { message, lang });
             }
-            msg::EXT_INFO => self.on_ext_info(payload, on_event),
+            msg::EXT_INFO => self.on_ext_info(payload, after_first_newkeys, on_event)?,
             msg::KEXINIT => self.on_kexinit(payload, on_event)?,
             msg::NEWKEYS => self.on_newkeys(on_event)?,
             30..=49 => {
@@ -844,11 +856,7 @@ impl Transport {
                     self.start_delayed_compression();
                 }
                 if !upper_layer_knows(kind) {
-                    // The sequence number of this packet: open() has moved past it.
-                    let seq = self.opener.seq.wrapping_sub(1);
-                    let mut reply = vec![msg::UNIMPLEMENTED];
-                    reply.extend_from_slice(&seq.to_be_bytes());
-                    self.seal(&reply);
+                    self.reply_unimplemented();
                     return Ok(());
                 }
                 on_event(Event::Payload(payload));
@@ -857,21 +865,65 @@ impl Transport {
         Ok(())
     }
 
-    fn on_ext_info(&mut self, payload: &[u8], on_event: &mut dyn FnMut(Event<'_>)) {
+    /// SSH_MSG_UNIMPLEMENTED for the packet being handled (RFC 4253 11.4).
+    fn reply_unimplemented(&mut self) {
+        // The sequence number of this packet: open() has moved past it.
+        let seq = self.opener.seq.wrapping_sub(1);
+        let mut reply = vec![msg::UNIMPLEMENTED];
+        reply.extend_from_slice(&seq.to_be_bytes());
+        self.seal(&reply);
+    }
+
+    /// Whether an EXT_INFO may come now (RFC 8308 2.4), as OpenSSH decides
+    /// it. From a client: only as the first packet after its first NEWKEYS,
+    /// once. From a server: after its first NEWKEYS and, again, before
+    /// USERAUTH_SUCCESS (RFC 8308's second place, which can only be known
+    /// once SUCCESS arrives; OpenSSH takes it during user auth), at most
+    /// twice in all.
+    fn ext_info_allowed(&self, after_first_newkeys: bool) -> bool {
         if self.cfg.server {
-            return;
+            after_first_newkeys && self.ext_info_taken < 1
+        } else {
+            self.peer_newkeys_seen && !self.auth_done && self.ext_info_taken < 2
         }
+    }
+
+    /// EXT_INFO: where it may not come, or with 1024 or more extensions, it
+    /// is answered UNIMPLEMENTED and ignored (OpenSSH's kex_protocol_error
+    /// and dispatch_protocol_error); a truncated one is a protocol error.
+    /// A server has no use for the client's extensions.
+    fn on_ext_info(
+        &mut self,
+        payload: &[u8],
+        after_first_newkeys: bool,
+        on_event: &mut dyn FnMut(Event<'_>),
+    ) -> Result<(), Fault> {
+        if !self.ext_info_allowed(after_first_newkeys) {
+            self.reply_unimplemented();
+            return Ok(());
+        }
+        self.ext_info_taken += 1;
+        let malformed = || fault("Malformed packet", "protocol", Some(reason::PROTOCOL_ERROR));
         let mut r = Reader::new(&payload[1..]);
-        let Ok(count) = r.u32() else { return };
+        let count = r.u32().map_err(|_| malformed())?;
+        if count >= 1024 {
+            self.reply_unimplemented();
+            return Ok(());
+        }
+        let mut sig_algs = None;
         for _ in 0..count {
-            let (Ok(name), Ok(value)) = (r.utf8(), r.utf8()) else {
-                return;
-            };
-            if name == "server-sig-algs" {
-                let list = value.split(',').map(str::to_owned).collect();
-                on_event(Event::ServerSigAlgs(list));
+            let name = r.string().map_err(|_| malformed())?;
+            let value = r.string().map_err(|_| malformed())?;
+            if name == b"server-sig-algs" {
+                sig_algs = Some(String::from_utf8_lossy(value).into_owned());
             }
         }
+        if let (false, Some(list)) = (self.cfg.server, sig_algs) {
+            on_event(Event::ServerSigAlgs(
+                list.split(',').map(str::to_owned).collect(),
+            ));
+        }
+        Ok(())
     }
 
     fn on_kexinit(
@@ -1271,6 +1323,10 @@ impl Transport {
             self.opener.seq = 0;
         }
         self.compression_for(false);
+        if !self.peer_newkeys_seen {
+            self.peer_newkeys_seen = true;
+            self.just_after_first_newkeys = true;
+        }
         on_event(Event::NewKeys);
         self.maybe_finish_kex(on_event);
         Ok(())
