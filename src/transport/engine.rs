@@ -198,7 +198,8 @@ pub struct Transport {
     opener: Opener,
     sealer: Sealer,
     kex: Option<KexState>,
-    session_id: Option<Vec<u8>>,
+    /// The first exchange hash H (wiped when dropped, as every H is).
+    session_id: Option<Zeroizing<Vec<u8>>>,
     our_public: Option<Vec<u8>>,
     /// Client: the host key of the first key exchange. A later one must
     /// present the same key: the app verified only this one (OpenSSH:
@@ -336,7 +337,7 @@ impl Transport {
     }
 
     pub fn session_id(&self) -> Option<&[u8]> {
-        self.session_id.as_deref()
+        self.session_id.as_deref().map(Vec::as_slice)
     }
 
     /// Our public value in the current key exchange (KEXDH_INIT/REPLY).
@@ -1182,7 +1183,7 @@ impl Transport {
         q_c: &[u8],
         q_s: &[u8],
         secret: &[u8],
-    ) -> Result<Vec<u8>, Fault> {
+    ) -> Result<Zeroizing<Vec<u8>>, Fault> {
         let k = self.kex.as_ref().ok_or_else(unexpected)?;
         let theirs = k.theirs.as_deref().unwrap_or_default();
         let (i_c, i_s) = if self.cfg.server {
@@ -1213,7 +1214,12 @@ impl Transport {
         write_value(&mut w, spec, q_c);
         write_value(&mut w, spec, q_s);
         write_secret(&mut w, spec, secret);
-        Ok(digest::digest(spec.hash, w.as_slice()).as_ref().to_vec())
+        // The hash input holds K: wiped once hashed. (K is written last,
+        // so no earlier allocation of `w` held it.)
+        let input = Zeroizing::new(w.into_vec());
+        Ok(Zeroizing::new(
+            digest::digest(spec.hash, &input).as_ref().to_vec(),
+        ))
     }
 
     /// RFC 4253 7.2: the six keys from K, H and the session id.
@@ -1225,7 +1231,7 @@ impl Transport {
         h: &[u8],
     ) -> Result<(), Fault> {
         if self.session_id.is_none() {
-            self.session_id = Some(h.to_vec());
+            self.session_id = Some(Zeroizing::new(h.to_vec()));
         }
         let session_id = self.session_id.clone().unwrap_or_default();
         let mut k_enc = Writer::new();
@@ -1367,5 +1373,36 @@ fn write_value(w: &mut Writer, spec: &KexSpec, value: &[u8]) {
         w.mpint_unsigned(value);
     } else {
         w.string(value);
+    }
+}
+
+#[cfg(test)]
+mod wiped {
+    use super::*;
+    use crate::crypto::kex::InvalidPublicValue;
+
+    /// The shared secret K, the exchange hash H (and the hash input that
+    /// holds K) and the session id come in `Zeroizing` buffers, which wipe
+    /// their memory when dropped. Checked by type: these assignments do not
+    /// compile if any of them becomes a plain `Vec<u8>` again.
+    #[test]
+    #[allow(clippy::type_complexity)] // the signatures are the point
+    fn the_shared_secret_and_the_exchange_hash_are_wiped_when_dropped() {
+        type Secret = Zeroizing<Vec<u8>>;
+        let _: fn(&Transport, &KexSpec, &[u8], &[u8], &[u8], &[u8]) -> Result<Secret, Fault> =
+            Transport::exchange_hash;
+        let _: fn(Ephemeral, &[u8]) -> Result<Secret, InvalidPublicValue> = Ephemeral::agree;
+        let _: fn(Group, Option<&DhGroup>, &[u8]) -> Result<(Vec<u8>, Secret), InvalidPublicValue> =
+            kexalg::respond;
+        let t = Transport::new(Config {
+            server: false,
+            ident: "SSH-2.0-t".into(),
+            greeting: None,
+            algorithms: Preferences::shared_defaults(),
+            host_keys: Vec::new(),
+            max_packet: 35000,
+        })
+        .unwrap();
+        let _: &Option<Secret> = &t.session_id;
     }
 }
