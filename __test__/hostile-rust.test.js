@@ -2,7 +2,9 @@
 // Hostile input met by the Rust engine (issue 16's engine rows): key files
 // whose numbers would make parsing cost seconds, a server whose host key
 // changes at a rekey, a packet fed one byte at a time, an oversized SFTP
-// reply. Bounds are asserted by sizes and counts, never by wall-clock.
+// reply; and a Rust panic, which must reach JS as an Error. Bounds are
+// asserted by sizes and counts, never by wall-clock. (EXT_INFO placement
+// and the wiping of secrets are tested in the Rust engine's own tests.)
 
 const test = require('node:test');
 const assert = require('node:assert');
