@@ -19,6 +19,7 @@
 //! medians of 5); PPK v3's Argon2 runs with the file's own memory and pass
 //! settings (capped at 1 GiB and 1000 passes).
 
+mod bounds;
 mod der;
 pub mod error;
 mod openssh;

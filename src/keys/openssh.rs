@@ -212,7 +212,7 @@ fn parse_private_section(data: &[u8], count: u32, encrypted: bool) -> KeyResult<
                 let g = r.mpint_positive().map_err(bad)?;
                 let y = r.mpint_positive().map_err(bad)?;
                 let x = r.mpint_positive().map_err(bad)?;
-                PrivateKey::dsa(p, q, g, y, x)
+                PrivateKey::dsa(p, q, g, y, x)?
             }
             "ssh-ed25519" => {
                 let public = r.string().map_err(bad)?;

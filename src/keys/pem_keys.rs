@@ -2,6 +2,7 @@
 //! format), optionally encrypted the RFC 1421 way (Proc-Type/DEK-Info with
 //! EVP_BytesToKey-MD5), and PKCS#8, plain or PBES2-encrypted.
 
+use super::bounds;
 use super::der::{self, oid, DerReader};
 use super::error::{fail, KeyError, KeyResult};
 use super::private::PrivateKey;
@@ -90,8 +91,10 @@ fn old_format(block: &pem::Pem<'_>, passphrase: Option<&[u8]>) -> KeyResult<Key>
         "Malformed OpenSSH private key"
     };
     let private = match block.label {
-        "RSA PRIVATE KEY" if decrypted => pkcs1_rsa(&body),
-        "RSA PRIVATE KEY" => pkcs1_rsa(&body).or_else(|| pkcs1_rsa_public_only(&body)),
+        "RSA PRIVATE KEY" if decrypted => pkcs1_rsa(&body).and_then(Result::ok),
+        "RSA PRIVATE KEY" => pkcs1_rsa(&body)
+            .and_then(Result::ok)
+            .or_else(|| pkcs1_rsa_public_only(&body)),
         "DSA PRIVATE KEY" => openssl_dsa(&body),
         _ => match sec1_ec(&body, None) {
             Err(e) if e.0.starts_with("Unsupported") => return Err(e),
@@ -104,8 +107,9 @@ fn old_format(block: &pem::Pem<'_>, passphrase: Option<&[u8]>) -> KeyResult<Key>
     Ok(key)
 }
 
-/// RSAPrivateKey (RFC 8017 A.1.2).
-fn pkcs1_rsa(der_bytes: &[u8]) -> Option<PrivateKey> {
+/// RSAPrivateKey (RFC 8017 A.1.2): None when the DER does not read,
+/// Some(Err) when its numbers are refused.
+fn pkcs1_rsa(der_bytes: &[u8]) -> Option<KeyResult<PrivateKey>> {
     let mut s = DerReader::new(der_bytes).sequence()?;
     s.small_uint()?;
     let n = s.uint()?;
@@ -115,7 +119,7 @@ fn pkcs1_rsa(der_bytes: &[u8]) -> Option<PrivateKey> {
     let q = s.uint()?;
     let (_dmp1, _dmq1) = (s.uint()?, s.uint()?);
     let iqmp = s.uint()?;
-    PrivateKey::rsa(n, e, d, iqmp, p, q).ok()
+    Some(PrivateKey::rsa(n, e, d, iqmp, p, q))
 }
 
 /// A truncated RSAPrivateKey whose version, n and e still read: a key that
@@ -124,6 +128,7 @@ fn pkcs1_rsa_public_only(der_bytes: &[u8]) -> Option<PrivateKey> {
     let mut s = DerReader::new(der_bytes).truncated_sequence()?;
     s.small_uint()?;
     let (n, e) = (s.uint()?, s.uint()?);
+    super::bounds::rsa(n, &[e]).ok()?;
     let public = super::public::PublicKey::Rsa {
         e: e.to_vec(),
         n: n.to_vec(),
@@ -136,7 +141,7 @@ fn openssl_dsa(der_bytes: &[u8]) -> Option<PrivateKey> {
     let mut s = DerReader::new(der_bytes).sequence()?;
     s.small_uint()?;
     let (p, q, g, y, x) = (s.uint()?, s.uint()?, s.uint()?, s.uint()?, s.uint()?);
-    Some(PrivateKey::dsa(p, q, g, y, x))
+    PrivateKey::dsa(p, q, g, y, x).ok()
 }
 
 /// ECPrivateKey (RFC 5915); `curve` comes from PKCS#8 when the key omits it.
@@ -203,7 +208,7 @@ fn pkcs8(der_bytes: &[u8], decrypted: bool) -> KeyResult<Key> {
     let id = alg.expect(der::OID).ok_or_else(bad)?;
     let inner = s.expect(der::OCTET_STRING).ok_or_else(bad)?;
     let private = if id == oid::RSA_ENCRYPTION {
-        pkcs1_rsa(inner).ok_or_else(bad)?
+        pkcs1_rsa(inner).ok_or_else(bad)??
     } else if id == oid::EC_PUBLIC_KEY {
         let curve = alg
             .expect(der::OID)
@@ -218,8 +223,11 @@ fn pkcs8(der_bytes: &[u8], decrypted: bool) -> KeyResult<Key> {
             params.uint().ok_or_else(bad)?,
         );
         let x = DerReader::new(inner).uint().ok_or_else(bad)?;
+        // Bounded before y = g^x mod p, whose cost grows with p and x.
+        bounds::dsa(p, q, g, None)?;
+        bounds::dsa_private(q, x)?;
         let y = dsa_public(p, g, x).ok_or_else(bad)?;
-        PrivateKey::dsa(p, q, g, &y, x)
+        PrivateKey::dsa(p, q, g, &y, x)?
     } else if id == oid::ED25519 {
         let seed = DerReader::new(inner)
             .expect(der::OCTET_STRING)
@@ -300,6 +308,7 @@ fn pkcs8_encrypted(der_bytes: &[u8], passphrase: &[u8]) -> KeyResult<Key> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::keys::PublicKey;
 
     #[test]
     fn bytes_to_key_matches_openssl() {
@@ -309,6 +318,109 @@ mod tests {
         assert_eq!(&key[..16], &first);
         let second = sys::md5(&[first.as_slice(), b"pw", &[1, 2, 3, 4, 5, 6, 7, 8]].concat());
         assert_eq!(&key[16..], &second);
+    }
+
+    /// A PKCS#8 DSA key file with the given numbers (PrivateKeyInfo with
+    /// Dss-Parms, x alone in the OCTET STRING, as OpenSSL writes it).
+    fn pkcs8_dsa(p: &[u8], q: &[u8], g: &[u8], x: &[u8]) -> String {
+        let alg = der::sequence(&[
+            &der::tlv(der::OID, oid::DSA),
+            &der::sequence(&[&der::uint(p), &der::uint(q), &der::uint(g)]),
+        ]);
+        let body = der::sequence(&[
+            &der::uint(&[0]),
+            &alg,
+            &der::tlv(der::OCTET_STRING, &der::uint(x)),
+        ]);
+        pem::encode("PRIVATE KEY", &body)
+    }
+
+    /// An odd number of exactly `bits` bits (all ones).
+    fn ones(bits: usize) -> Vec<u8> {
+        let mut v = vec![0xff; bits.div_ceil(8)];
+        if !bits.is_multiple_of(8) {
+            v[0] = (1u8 << (bits % 8)) - 1;
+        }
+        v
+    }
+
+    fn err(text: &str) -> String {
+        match parse(text, None) {
+            Some(Err(e)) => e.0,
+            Some(Ok(_)) => "accepted".into(),
+            None => "not PEM".into(),
+        }
+    }
+
+    #[test]
+    fn a_pkcs8_dsa_key_is_bounded_before_y_is_derived() {
+        // At the limits: a 10000-bit p, 256-bit q, x just below q.
+        let key = parse(&pkcs8_dsa(&ones(10000), &ones(256), &[2], &ones(255)), None)
+            .unwrap()
+            .unwrap();
+        assert_eq!(key.key_type(), "ssh-dss");
+        // y = 2^x mod p was derived: 2^(2^255-1) is far above p.
+        let PublicKey::Dsa { y, .. } = &key.public else {
+            panic!("not DSA")
+        };
+        assert!(bounds::bits(y) > 9000);
+        // One bit more of p; a q, and so an x, as large as p (the 9 s case
+        // of the report, grown to 10000 bits); x out of range.
+        assert_eq!(
+            err(&pkcs8_dsa(&ones(10001), &ones(256), &[2], &ones(255))),
+            "Unsupported DSA key size: 10001 bits (at most 10000)"
+        );
+        assert_eq!(
+            err(&pkcs8_dsa(&ones(10000), &ones(9999), &[2], &ones(9998))),
+            "Unsupported DSA key: q of 9999 bits (160, 224 or 256)"
+        );
+        assert_eq!(
+            err(&pkcs8_dsa(&ones(2048), &ones(256), &[2], &ones(256))),
+            "Malformed DSA private key: x must be in 1..q"
+        );
+        assert_eq!(
+            err(&pkcs8_dsa(&ones(2048), &ones(256), &[2], &ones(1024))),
+            "Malformed DSA private key: x must be in 1..q"
+        );
+        // The report's shape: p and x of ~40000 bits within an 11 KB file.
+        assert_eq!(
+            err(&pkcs8_dsa(&ones(40000), &ones(160), &[2], &ones(40000))),
+            "Unsupported DSA key size: 40000 bits (at most 10000)"
+        );
+    }
+
+    #[test]
+    fn an_rsa_key_is_bounded_before_its_crt_exponents_are_derived() {
+        // RSAPrivateKey inside PKCS#8; the numbers need not form a real key
+        // for the size check, which comes first.
+        let rsa = |n_bits: usize| {
+            let n = ones(n_bits);
+            let d = ones(n_bits - 1);
+            let half = ones(n_bits / 2);
+            let inner = der::sequence(&[
+                &der::uint(&[0]),
+                &der::uint(&n),
+                &der::uint(&[1, 0, 1]),
+                &der::uint(&d),
+                &der::uint(&half),
+                &der::uint(&half),
+                &der::uint(&half),
+                &der::uint(&half),
+                &der::uint(&half),
+            ]);
+            let alg = der::sequence(&[
+                &der::tlv(der::OID, oid::RSA_ENCRYPTION),
+                &der::tlv(der::NULL, &[]),
+            ]);
+            let body =
+                der::sequence(&[&der::uint(&[0]), &alg, &der::tlv(der::OCTET_STRING, &inner)]);
+            pem::encode("PRIVATE KEY", &body)
+        };
+        assert_eq!(err(&rsa(16384)), "accepted");
+        assert_eq!(
+            err(&rsa(16385)),
+            "Unsupported RSA key size: 16385 bits (at most 16384)"
+        );
     }
 
     #[test]

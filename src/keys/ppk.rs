@@ -217,7 +217,7 @@ fn parse_fields(f: &Fields<'_>, passphrase: Option<&[u8]>) -> KeyResult<Key> {
             PrivateKey::rsa(n, e, d, iqmp, p, q)?
         }
         PublicKey::Dsa { p, q, g, y } => {
-            PrivateKey::dsa(p, q, g, y, r.mpint_positive().map_err(bad)?)
+            PrivateKey::dsa(p, q, g, y, r.mpint_positive().map_err(bad)?)?
         }
         PublicKey::Ecdsa { curve, point } => {
             PrivateKey::ecdsa(*curve, r.mpint_positive().map_err(bad)?, Some(point))?

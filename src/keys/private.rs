@@ -1,6 +1,7 @@
 //! Private keys: their components, signing, and the PEM that 0.4.10's
 //! `getPrivatePEM()` gave (PKCS#1 RSA, OpenSSL DSA, SEC1 EC, PKCS#8 Ed25519).
 
+use super::bounds;
 use super::der::{self, oid};
 use super::error::{fail, KeyError, KeyResult};
 use super::public::{hash_of, pad_to, rsa_hash_for, Curve, PublicKey};
@@ -64,6 +65,7 @@ impl PrivateKey {
         p: &[u8],
         q: &[u8],
     ) -> KeyResult<PrivateKey> {
+        bounds::rsa(n, &[e, d, iqmp, p, q])?;
         let (dmp1, dmq1) = sys::rsa_crt_exponents(d, p, q)
             .ok_or_else(|| KeyError::new("Malformed RSA private key"))?;
         Ok(PrivateKey::Rsa {
@@ -78,14 +80,16 @@ impl PrivateKey {
         })
     }
 
-    pub fn dsa(p: &[u8], q: &[u8], g: &[u8], y: &[u8], x: &[u8]) -> PrivateKey {
-        PrivateKey::Dsa {
+    pub fn dsa(p: &[u8], q: &[u8], g: &[u8], y: &[u8], x: &[u8]) -> KeyResult<PrivateKey> {
+        bounds::dsa(p, q, g, Some(y))?;
+        bounds::dsa_private(q, x)?;
+        Ok(PrivateKey::Dsa {
             p: p.to_vec(),
             q: q.to_vec(),
             g: g.to_vec(),
             y: y.to_vec(),
             x: secret(x),
-        }
+        })
     }
 
     /// ECDSA from the scalar, kept as the file gave it (0.4.10's PEM shows

@@ -1,6 +1,7 @@
 //! Public keys: the SSH wire blob (RFC 4253 6.6, RFC 5656, RFC 8709),
 //! SubjectPublicKeyInfo DER, and signature verification.
 
+use super::bounds;
 use super::der::{self, oid};
 use super::error::{fail, KeyResult};
 use super::sys;
@@ -162,16 +163,28 @@ impl PublicKey {
     pub fn read_fields(key_type: &str, r: &mut Reader<'_>) -> KeyResult<PublicKey> {
         let bad = || super::error::KeyError::new("Malformed public key");
         Ok(match key_type {
-            "ssh-rsa" => PublicKey::Rsa {
-                e: r.mpint_positive().map_err(|_| bad())?.to_vec(),
-                n: r.mpint_positive().map_err(|_| bad())?.to_vec(),
-            },
-            "ssh-dss" => PublicKey::Dsa {
-                p: r.mpint_positive().map_err(|_| bad())?.to_vec(),
-                q: r.mpint_positive().map_err(|_| bad())?.to_vec(),
-                g: r.mpint_positive().map_err(|_| bad())?.to_vec(),
-                y: r.mpint_positive().map_err(|_| bad())?.to_vec(),
-            },
+            "ssh-rsa" => {
+                let e = r.mpint_positive().map_err(|_| bad())?;
+                let n = r.mpint_positive().map_err(|_| bad())?;
+                bounds::rsa(n, &[e])?;
+                PublicKey::Rsa {
+                    e: e.to_vec(),
+                    n: n.to_vec(),
+                }
+            }
+            "ssh-dss" => {
+                let p = r.mpint_positive().map_err(|_| bad())?;
+                let q = r.mpint_positive().map_err(|_| bad())?;
+                let g = r.mpint_positive().map_err(|_| bad())?;
+                let y = r.mpint_positive().map_err(|_| bad())?;
+                bounds::dsa(p, q, g, Some(y))?;
+                PublicKey::Dsa {
+                    p: p.to_vec(),
+                    q: q.to_vec(),
+                    g: g.to_vec(),
+                    y: y.to_vec(),
+                }
+            }
             "ssh-ed25519" => {
                 let k = r.string().map_err(|_| bad())?;
                 PublicKey::Ed25519 {

@@ -26,8 +26,10 @@ impl Bn {
 
 impl Drop for Bn {
     fn drop(&mut self) {
+        // Cleared, not just freed: these hold private key parts, DH
+        // exponents and shared secrets.
         // SAFETY: we own the pointer.
-        unsafe { sys::BN_free(self.0) }
+        unsafe { sys::BN_clear_free(self.0) }
     }
 }
 

@@ -28,7 +28,7 @@ fn names(list: &AlgorithmList) -> NameList {
 }
 
 /// Every negotiable algorithm name, by category.
-#[napi]
+#[napi(catch_unwind)]
 pub fn algorithms() -> Algorithms {
     Algorithms {
         kex: names(&algorithms::KEX),
@@ -42,7 +42,7 @@ pub fn algorithms() -> Algorithms {
 /// Whether the engine implements `name` in `category` ("kex",
 /// "serverHostKey", "cipher", "hmac", "compress"); the registry lists some
 /// names ahead of their implementation.
-#[napi]
+#[napi(catch_unwind)]
 pub fn implemented(category: String, name: String) -> bool {
     crate::crypto::implemented(&category, &name)
 }

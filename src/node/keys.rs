@@ -19,38 +19,38 @@ fn js_error(e: keys::KeyError) -> Error {
 
 #[napi]
 impl NativeKey {
-    #[napi(getter, js_name = "type")]
+    #[napi(getter, js_name = "type", catch_unwind)]
     pub fn key_type(&self) -> String {
         self.key.key_type.clone()
     }
 
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn comment(&self) -> String {
         self.key.comment.clone()
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn is_private(&self) -> bool {
         self.key.is_private()
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn public_ssh(&self) -> Buffer {
         self.key.public.to_blob().into()
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn public_pem(&self) -> String {
         self.key.public_pem()
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn private_pem(&self) -> Option<String> {
         self.key.private_pem()
     }
 
     /// 0.4.10's `sign(data)`; `hash` picks RSA's hash (sha1/sha256/sha512).
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn sign(&self, data: &[u8], hash: Option<String>) -> Result<Buffer> {
         self.key
             .sign_native(hash.as_deref(), data)
@@ -59,19 +59,19 @@ impl NativeKey {
     }
 
     /// 0.4.10's `verify(data, signature)`.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn verify(&self, data: &[u8], signature: &[u8], hash: Option<String>) -> bool {
         self.key.verify_native(hash.as_deref(), data, signature)
     }
 
     /// Whether both are the same key pair (compared by their public halves).
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn equals(&self, other: &NativeKey) -> bool {
         self.key.public == other.key.public
     }
 
     /// A public-only copy (the seed API's genPublicKey).
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn to_public(&self) -> NativeKey {
         NativeKey {
             key: Arc::new(Key::from_public(
@@ -84,7 +84,7 @@ impl NativeKey {
 
 /// Parses key data. Errors come back as `error` (0.4.10 returned an Error
 /// object rather than throwing).
-#[napi]
+#[napi(catch_unwind)]
 pub fn parse_key<'env>(
     env: &'env Env,
     data: &[u8],
@@ -110,7 +110,7 @@ pub fn parse_key<'env>(
 }
 
 /// A fresh private key of `key_type` (ssh-ed25519, ecdsa-sha2-nistp*, ssh-rsa).
-#[napi]
+#[napi(catch_unwind)]
 pub fn generate_key(key_type: String, bits: Option<u32>) -> Result<NativeKey> {
     Key::generate(&key_type, bits.unwrap_or(3072))
         .map(|k| NativeKey { key: Arc::new(k) })

@@ -3,7 +3,7 @@
 use napi_derive::napi;
 
 /// The engine's version, so JS can check it loaded the addon it expected.
-#[napi]
+#[napi(catch_unwind)]
 pub fn engine_version() -> &'static str {
     env!("CARGO_PKG_VERSION")
 }
@@ -14,3 +14,12 @@ pub mod keys;
 pub mod sftp;
 pub mod ssh;
 pub mod wire_bytes;
+
+/// A deliberate panic, for the test that a panic inside an export reaches
+/// JS as a thrown Error rather than aborting Node: every export is
+/// `catch_unwind` (napi-rs wraps the call in `std::panic::catch_unwind`;
+/// the release profile keeps `panic = "unwind"` for it). Not API.
+#[napi(js_name = "_panicProbe", catch_unwind)]
+pub fn panic_probe() {
+    panic!("deliberate panic (test probe)");
+}

@@ -213,7 +213,7 @@ pub struct SftpSession {
 #[napi]
 impl SftpSession {
     /// `openssh`: the peer's ident says OpenSSH (or dropbear).
-    #[napi(constructor)]
+    #[napi(constructor, catch_unwind)]
     pub fn new(server: bool, openssh: bool) -> SftpSession {
         SftpSession {
             session: Session::new(server, openssh),
@@ -221,7 +221,7 @@ impl SftpSession {
     }
 
     /// Server: the extensions VERSION advertises, as [name, data] pairs.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn set_extensions(&mut self, pairs: Vec<Vec<String>>) {
         let list = pairs
             .into_iter()
@@ -234,7 +234,7 @@ impl SftpSession {
     }
 
     /// The client's INIT packet.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn init(&self) -> WireBytes {
         encode::hello(false, VERSION, &[]).into()
     }
@@ -243,7 +243,7 @@ impl SftpSession {
     /// request that lies whole in `chunk` is not copied: its event is
     /// `_data` or `_WRITE` with the data's start and end in `chunk`, and
     /// lib/sftp.js hands out that view of the chunk.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn feed<'env>(&mut self, env: &'env Env, chunk: &[u8]) -> Result<Array<'env>> {
         let mut events = env.create_array(0)?;
         let mut n = 0u32;
@@ -265,46 +265,48 @@ impl SftpSession {
     }
 
     /// Packets the session answered by itself (VERSION, OP_UNSUPPORTED).
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn take_output(&mut self) -> Option<WireBytes> {
         let out = self.session.take_output();
         (!out.is_empty()).then(|| out.into())
     }
 
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn version(&self) -> Option<u32> {
         self.session.version()
     }
 
     // Client requests.
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn open(&self, id: u32, path: String, pflags: u32, attrs: Option<SftpAttrs>) -> WireBytes {
         encode::open(id, path.as_bytes(), pflags, &attrs_from_js(attrs.as_ref())).into()
     }
 
     /// A request whose body is one string: a handle or a path.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn one_string(&self, kind: u8, id: u32, s: &[u8]) -> WireBytes {
         encode::one_string(kind, id, s).into()
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn string_attrs(&self, kind: u8, id: u32, s: &[u8], attrs: Option<SftpAttrs>) -> WireBytes {
         encode::string_attrs(kind, id, s, &attrs_from_js(attrs.as_ref())).into()
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn two_strings(&self, kind: u8, id: u32, a: &[u8], b: &[u8]) -> WireBytes {
         encode::two_strings(kind, id, a, b).into()
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn read(&self, id: u32, handle: &[u8], offset: f64, len: u32) -> WireBytes {
+        // No more than a DATA reply the client accepts can carry.
+        let len = len.min(crate::sftp::CLIENT_MAX_READ);
         encode::read(id, handle, to_u64(offset), len).into()
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn write<'env>(
         &self,
         env: &'env Env,
@@ -317,29 +319,29 @@ impl SftpSession {
         joined_buffer(env, &head, data)
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn extended(&self, id: u32, name: String, data: &[u8]) -> WireBytes {
         encode::extended(id, name.as_bytes(), data).into()
     }
 
     // Server responses.
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn status(&self, id: u32, code: u32, message: String, lang: String) -> WireBytes {
         encode::status(id, code, message.as_bytes(), lang.as_bytes()).into()
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn handle(&self, id: u32, handle: &[u8]) -> WireBytes {
         encode::handle(id, handle).into()
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn data<'env>(&self, env: &'env Env, id: u32, data: &[u8]) -> Result<BufferSlice<'env>> {
         joined_buffer(env, &encode::data_head(id, data.len()), data)
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn name(&self, id: u32, names: Vec<SftpName>) -> WireBytes {
         let names: Vec<_> = names
             .into_iter()
@@ -351,19 +353,19 @@ impl SftpSession {
         encode::name(id, &names).into()
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn attrs(&self, id: u32, attrs: SftpAttrs) -> WireBytes {
         encode::attrs(id, &attrs_from_js(Some(&attrs))).into()
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn extended_reply(&self, id: u32, data: &[u8]) -> WireBytes {
         encode::extended_reply(id, data).into()
     }
 }
 
 /// A statvfs@openssh.com reply as 0.4.10's object; null when malformed.
-#[napi]
+#[napi(catch_unwind)]
 pub fn sftp_decode_statvfs<'env>(env: &'env Env, data: &[u8]) -> Result<Option<Object<'env>>> {
     let Ok(v) = response::decode_statvfs(data) else {
         return Ok(None);
@@ -389,7 +391,7 @@ pub fn sftp_decode_statvfs<'env>(env: &'env Env, data: &[u8]) -> Result<Option<O
 }
 
 /// A limits@openssh.com reply; null when malformed.
-#[napi]
+#[napi(catch_unwind)]
 pub fn sftp_decode_limits<'env>(env: &'env Env, data: &[u8]) -> Result<Option<Object<'env>>> {
     let Ok([packet, read, write, handles]) = response::decode_limits(data) else {
         return Ok(None);

@@ -345,7 +345,7 @@ fn signature_blob(algorithm: &str, sig: &[u8]) -> Vec<u8> {
 
 #[napi]
 impl SshSession {
-    #[napi(constructor)]
+    #[napi(constructor, catch_unwind)]
     pub fn new(config: SessionConfig) -> Result<SshSession> {
         let mut prefs = Preferences::shared_defaults();
         if let Some(a) = config.algorithms {
@@ -385,24 +385,29 @@ impl SshSession {
     }
 
     /// Server: a host key (before any input is fed).
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn add_host_key(&mut self, key: &NativeKey) {
         self.transport.add_host_key(key.key.clone());
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn feed<'env>(&mut self, env: &'env Env, chunk: &[u8]) -> Result<Array<'env>> {
         if !self.transport.past_ident() {
             return self.run(env, None, |t, h| t.feed(chunk, h));
         }
+        // A chunk that does not complete the packet being received is only
+        // appended to it: nothing to open, and no Buffer made for it.
+        if self.transport.hold(chunk) {
+            return env.create_array(0);
+        }
         // The received bytes go into a Buffer of Node's (one copy), where
         // packets are decrypted in place and channel data handed out as views.
-        let partial = self.transport.take_partial();
-        let mut js = unfilled_buffer(env, partial.len() + chunk.len())?;
+        let mut js = unfilled_buffer(env, self.transport.partial().len() + chunk.len())?;
         let handle = js.to_unknown();
         let buf: &mut [u8] = &mut js;
         let in_place = InPlace::new(buf, handle);
-        if partial.is_empty() {
+        let partial_len = self.transport.partial().len();
+        if partial_len == 0 {
             // Opened from the chunk into the Buffer: every cipher decrypts
             // straight across; cleartext packets (before the first
             // NEWKEYS) are copied once.
@@ -410,13 +415,14 @@ impl SshSession {
         }
         // A packet cut by the last chunk: it and this chunk, each copied
         // once into the Buffer, are opened in place.
-        let (head, tail) = buf.split_at_mut(partial.len());
-        head.copy_from_slice(&partial);
+        let (head, tail) = buf.split_at_mut(partial_len);
+        head.copy_from_slice(self.transport.partial());
         tail.copy_from_slice(chunk);
+        self.transport.clear_partial();
         self.run(env, Some(&in_place), |t, h| t.feed_in_place(buf, h))
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn take_output(&mut self) -> Option<WireBytes> {
         if self.transport.has_output() {
             Some(self.transport.take_output().into())
@@ -426,7 +432,7 @@ impl SshSession {
     }
 
     /// Client: the app's verdict on the server's host key. Returns the events it caused.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn host_key_verdict<'env>(
         &mut self,
         env: &'env Env,
@@ -435,32 +441,40 @@ impl SshSession {
         self.run(env, None, |t, h| t.host_key_verdict(accepted, h))
     }
 
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn get_remote_bugs(&self) -> u32 {
         self.remote_bugs
     }
 
-    #[napi(setter)]
+    #[napi(setter, catch_unwind)]
     pub fn set_remote_bugs(&mut self, bugs: u32) {
         self.remote_bugs = bugs;
     }
 
-    #[napi(getter)]
+    /// Bytes the engine copied to hold and reassemble received packets (a
+    /// statistic for tests that this work is linear in the bytes fed; not
+    /// part of the package's API).
+    #[napi(getter, catch_unwind)]
+    pub fn input_bytes_copied(&self) -> f64 {
+        self.transport.input_copied as f64
+    }
+
+    #[napi(getter, catch_unwind)]
     pub fn remote_ident_raw(&self) -> Option<String> {
         self.transport.remote_ident().map(str::to_owned)
     }
 
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn kex_public_key(&self) -> Option<WireBytes> {
         self.transport.kex_public_key().map(|k| k.to_vec().into())
     }
 
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn session_id(&self) -> Option<WireBytes> {
         self.transport.session_id().map(|k| k.to_vec().into())
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn send_raw(&mut self, payload: &[u8], bypass: bool) -> Option<WireBytes> {
         if self.transport.send_raw(payload, bypass) {
             Some(self.transport.take_output().into())
@@ -469,13 +483,13 @@ impl SshSession {
         }
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn disconnect(&mut self, code: u32) -> Option<WireBytes> {
         self.transport.disconnect(code);
         self.take_output()
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn ping(&mut self) -> Option<WireBytes> {
         self.send_msg(&Message::GlobalRequest(GlobalRequest {
             want_reply: true,
@@ -486,43 +500,43 @@ impl SshSession {
         }))
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn rekey(&mut self) -> Result<Option<WireBytes>> {
         self.transport.rekey().map_err(js_err)?;
         Ok(self.take_output())
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn request_success(&mut self, data: Option<&[u8]>) -> Option<WireBytes> {
         self.send_msg(&Message::RequestSuccess(data.unwrap_or_default()))
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn request_failure(&mut self) -> Option<WireBytes> {
         self.send_msg(&Message::RequestFailure)
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn channel_success(&mut self, chan: u32) -> Option<WireBytes> {
         self.send_msg(&Message::ChannelSuccess(chan))
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn channel_failure(&mut self, chan: u32) -> Option<WireBytes> {
         self.send_msg(&Message::ChannelFailure(chan))
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn channel_eof(&mut self, chan: u32) -> Option<WireBytes> {
         self.send_msg(&Message::ChannelEof(chan))
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn channel_close(&mut self, chan: u32) -> Option<WireBytes> {
         self.send_msg(&Message::ChannelClose(chan))
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn channel_window_adjust(&mut self, chan: u32, bytes: u32) -> Option<WireBytes> {
         self.send_msg(&Message::ChannelWindowAdjust {
             recipient: chan,
@@ -535,7 +549,7 @@ impl SshSession {
     /// of writes crosses the stream pipeline as one chunk. Returns the bytes
     /// waiting to be taken, or -1 when the message was queued behind a key
     /// exchange.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn channel_data(&mut self, chan: u32, data: &[u8]) -> i64 {
         let m = Message::ChannelData {
             recipient: chan,
@@ -544,7 +558,7 @@ impl SshSession {
         self.defer_msg(&m)
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn channel_ext_data(&mut self, chan: u32, data: &[u8], data_type: u32) -> i64 {
         let m = Message::ChannelExtendedData {
             recipient: chan,
@@ -554,7 +568,7 @@ impl SshSession {
         self.defer_msg(&m)
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn channel_open_confirm(
         &mut self,
         remote: u32,
@@ -571,7 +585,7 @@ impl SshSession {
         }))
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn channel_open_fail(
         &mut self,
         remote: u32,
@@ -587,17 +601,17 @@ impl SshSession {
         }))
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn service_request(&mut self, name: String) -> Option<WireBytes> {
         self.send_msg(&Message::ServiceRequest(name.into()))
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn service_accept(&mut self, name: String) -> Option<WireBytes> {
         self.send_msg(&Message::ServiceAccept(name.into()))
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn userauth_banner(&mut self, message: String) -> Option<WireBytes> {
         self.send_msg(&Message::UserauthBanner {
             message: message.into(),
@@ -605,7 +619,7 @@ impl SshSession {
         })
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn tcpip_forward(
         &mut self,
         addr: String,
@@ -623,7 +637,7 @@ impl SshSession {
         }))
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn stream_local_forward(
         &mut self,
         path: String,
@@ -639,7 +653,7 @@ impl SshSession {
         }))
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn no_more_sessions(&mut self, want_reply: bool) -> Option<WireBytes> {
         self.send_msg(&Message::GlobalRequest(GlobalRequest {
             want_reply,
@@ -648,7 +662,7 @@ impl SshSession {
     }
 
     #[allow(clippy::too_many_arguments)]
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn open_tcpip(
         &mut self,
         channel_type: String,
@@ -674,7 +688,7 @@ impl SshSession {
         )
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn open_stream_local(
         &mut self,
         channel_type: String,
@@ -694,7 +708,7 @@ impl SshSession {
         )
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn open_simple(
         &mut self,
         channel_type: String,
@@ -711,7 +725,7 @@ impl SshSession {
         )
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn open_x11(
         &mut self,
         chan: u32,
@@ -732,7 +746,7 @@ impl SshSession {
         )
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn req_window_change(
         &mut self,
         chan: u32,
@@ -754,7 +768,7 @@ impl SshSession {
     }
 
     #[allow(clippy::too_many_arguments)]
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn req_pty(
         &mut self,
         chan: u32,
@@ -780,7 +794,7 @@ impl SshSession {
         )
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn req_simple(&mut self, chan: u32, name: String, want_reply: bool) -> Option<WireBytes> {
         let kind = match name.as_str() {
             "shell" => ChannelRequestKind::Shell,
@@ -794,7 +808,7 @@ impl SshSession {
     }
 
     /// exec, subsystem, signal: a request with one string.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn req_string(
         &mut self,
         chan: u32,
@@ -812,7 +826,7 @@ impl SshSession {
         Ok(self.channel_request(chan, want_reply, kind))
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn req_env(
         &mut self,
         chan: u32,
@@ -830,7 +844,7 @@ impl SshSession {
         )
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn req_x11(
         &mut self,
         chan: u32,
@@ -852,12 +866,12 @@ impl SshSession {
         )
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn req_exit_status(&mut self, chan: u32, code: u32) -> Option<WireBytes> {
         self.channel_request(chan, false, ChannelRequestKind::ExitStatus { code })
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn req_exit_signal(
         &mut self,
         chan: u32,
@@ -877,12 +891,12 @@ impl SshSession {
         )
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn auth_none(&mut self, username: String) -> Option<WireBytes> {
         self.client_auth(&username, AuthMethod::None)
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn auth_password(
         &mut self,
         username: String,
@@ -898,7 +912,7 @@ impl SshSession {
         )
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn auth_keyboard(&mut self, username: String) -> Option<WireBytes> {
         self.client_auth(
             &username,
@@ -909,7 +923,7 @@ impl SshSession {
         )
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn auth_pk_query(
         &mut self,
         username: String,
@@ -921,7 +935,7 @@ impl SshSession {
     }
 
     /// Client: what to sign for publickey auth, and under which algorithm.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn auth_pk_sign_data(&self, username: String, key_type: String, blob: &[u8]) -> ToSignJs {
         let algo = self.session.signature_algorithm(&key_type);
         let req = UserauthRequest {
@@ -937,7 +951,7 @@ impl SshSession {
         }
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn auth_pk_signed(
         &mut self,
         username: String,
@@ -949,7 +963,7 @@ impl SshSession {
         self.client_auth(&username, pk_method(&algo, blob, Some(&sig)))
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn auth_hostbased_sign_data(
         &self,
         username: String,
@@ -979,7 +993,7 @@ impl SshSession {
     }
 
     #[allow(clippy::too_many_arguments)]
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn auth_hostbased_signed(
         &mut self,
         username: String,
@@ -1002,14 +1016,14 @@ impl SshSession {
         )
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn auth_info_res(&mut self, responses: Vec<String>) -> Option<WireBytes> {
         self.send_msg(&Message::UserauthInfoResponse(
             responses.into_iter().map(Cow::Owned).collect(),
         ))
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn auth_failure(
         &mut self,
         methods: Vec<String>,
@@ -1025,7 +1039,7 @@ impl SshSession {
         }))
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn auth_success(&mut self) -> Result<Option<WireBytes>> {
         self.session
             .server_success()
@@ -1033,7 +1047,7 @@ impl SshSession {
         Ok(self.send(&[msg::USERAUTH_SUCCESS]))
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn auth_pk_ok(&mut self, key_algo: String, key: &[u8]) -> Result<Option<WireBytes>> {
         let algo = self
             .session
@@ -1045,7 +1059,7 @@ impl SshSession {
         }))
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn auth_passwd_chg(&mut self, prompt: String, lang: String) -> Option<WireBytes> {
         self.send_msg(&Message::UserauthPasswdChangereq {
             prompt: prompt.into(),
@@ -1053,7 +1067,7 @@ impl SshSession {
         })
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn auth_info_req(
         &mut self,
         name: String,

@@ -68,6 +68,14 @@ pub const VERSION: u32 = 3;
 /// draft's "at least 34000 bytes"), counted without the length field.
 pub const SERVER_MAX_PACKET: usize = 34000;
 
-/// The largest response packet a client accepts: OpenSSH sends up to
-/// 256 KiB; anything much larger is refused rather than buffered.
-pub const CLIENT_MAX_PACKET: usize = 4 * 1024 * 1024;
+/// The largest response packet a client accepts, its length field's value
+/// (type byte included): OpenSSH's SFTP_MAX_MSG_LENGTH, the most its
+/// sftp-server sends and its sftp client takes. A larger one is a protocol
+/// error, not buffered: a hostile server's 4 MiB NAME reply was 349k
+/// entries, +150 MB of RSS and ~1 s of CPU.
+pub const CLIENT_MAX_PACKET: usize = 256 * 1024;
+
+/// The most data a client READ asks for: what a DATA reply within
+/// `CLIENT_MAX_PACKET` holds (type, id, and the data's length field take
+/// 9 bytes). A larger read is sent as this one; callers take short reads.
+pub const CLIENT_MAX_READ: u32 = (CLIENT_MAX_PACKET - 9) as u32;

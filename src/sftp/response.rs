@@ -61,8 +61,13 @@ fn decode_status<'a>(r: &mut Reader<'a>) -> WireResult<Response<'a>> {
 
 fn decode_names<'a>(r: &mut Reader<'a>) -> WireResult<Vec<Name<'a>>> {
     let count = r.u32()? as usize;
-    // An entry takes at least 12 bytes: never reserve more than fit.
-    let mut names = Vec::with_capacity(count.min(r.remaining() / 12));
+    // An entry takes at least 12 bytes (two empty strings and the attrs
+    // flags): a count that cannot fit is refused before any is read, and
+    // a reply within the client's packet limit holds at most 21844.
+    if count > r.remaining() / 12 {
+        return Err(crate::wire::WireError::Truncated);
+    }
+    let mut names = Vec::with_capacity(count);
     for _ in 0..count {
         names.push(Name {
             filename: r.string()?,

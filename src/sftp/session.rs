@@ -74,14 +74,16 @@ impl Session {
         if self.dead {
             return;
         }
-        let max = if self.server {
-            SERVER_MAX_PACKET
+        // A server does not count the type byte against its limit, as in
+        // 0.4.10; a client counts it, as OpenSSH does.
+        let (limit, max) = if self.server {
+            (SERVER_MAX_PACKET + 1, SERVER_MAX_PACKET)
         } else {
-            CLIENT_MAX_PACKET
+            (CLIENT_MAX_PACKET, CLIENT_MAX_PACKET)
         };
-        // The type byte is not counted against the limit, as in 0.4.10.
+        let type_counted = !self.server;
         let mut at = 0;
-        while let Some(frame) = self.framer.next(data, &mut at, max + 1) {
+        while let Some(frame) = self.framer.next(data, &mut at, limit) {
             let outcome = match frame {
                 // Before the handshake a wrong type is the error to report,
                 // whatever the length (0.4.10 checked the type first).
@@ -92,7 +94,7 @@ impl Session {
                 }
                 Frame::TooLong(len, _) => Err(format!(
                     "Packet length ({}) exceeds max length ({max})",
-                    len - 1
+                    if type_counted { len } else { len - 1 }
                 )),
                 Frame::Packet(kind, body) => {
                     let (server, openssh) = (self.server, self.openssh);

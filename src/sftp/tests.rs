@@ -2,7 +2,7 @@ use super::attrs::Attrs;
 use super::request::Request;
 use super::response::Response;
 use super::session::{Event, Session};
-use super::{encode, req, status};
+use super::{encode, req, status, CLIENT_MAX_PACKET};
 
 /// What a session reports, owned, for assertions.
 #[derive(Debug, PartialEq)]
@@ -249,6 +249,70 @@ fn random_and_mutated_input_never_panics_and_stays_bounded() {
         let cut = (rnd() as usize) % (input.len() + 1);
         feed(&mut s, &input[..cut]);
         feed(&mut s, &input[cut..]);
+    }
+}
+
+#[test]
+fn a_client_refuses_replies_beyond_openssh_s_256_kib() {
+    // One NAME reply of minimal entries (empty names, no attributes): the
+    // largest that fits the limit is taken, one byte more is refused as
+    // soon as its type arrives, without the rest being buffered.
+    let name_reply = |entries: usize| {
+        let one = [0u8; 12];
+        let mut body = vec![104, 0, 0, 0, 7];
+        body.extend_from_slice(&(entries as u32).to_be_bytes());
+        for _ in 0..entries {
+            body.extend_from_slice(&one);
+        }
+        [(body.len() as u32).to_be_bytes().to_vec(), body].concat()
+    };
+    let fits = (CLIENT_MAX_PACKET - 9) / 12;
+    assert_eq!(fits, 21844);
+    let mut c = Session::new(false, false);
+    feed(&mut c, &encode::hello(true, 3, &[]));
+    let mut names = None;
+    c.feed(&name_reply(fits), &mut |e| {
+        if let Event::Response {
+            id: 7,
+            response: Response::Name(list),
+        } = e
+        {
+            names = Some(list.len());
+        }
+    });
+    assert_eq!(names, Some(fits));
+    assert!(!c.is_dead());
+    // A count above what the packet can hold is refused before decoding.
+    let mut lying = name_reply(2);
+    lying[9..13].copy_from_slice(&3u32.to_be_bytes());
+    assert_eq!(
+        feed(&mut c, &lying),
+        vec![Seen::Fatal("Malformed packet".into())]
+    );
+    let mut c = Session::new(false, false);
+    feed(&mut c, &encode::hello(true, 3, &[]));
+    // 4 MiB (349,524 entries), as the hostile server sent, which the old
+    // 4 MiB limit took: refused from its first 5 bytes.
+    let big = name_reply(((4 << 20) - 9) / 12);
+    let declared = big.len() - 4;
+    assert_eq!(
+        feed(&mut c, &big[..5]),
+        vec![Seen::Fatal(format!(
+            "Packet length ({declared}) exceeds max length (262144)"
+        ))]
+    );
+    assert!(c.is_dead());
+    // The boundary itself: a 262144-byte packet is taken, 262145 is not.
+    for (len, ok) in [(CLIENT_MAX_PACKET, true), (CLIENT_MAX_PACKET + 1, false)] {
+        let mut c = Session::new(false, false);
+        feed(&mut c, &encode::hello(true, 3, &[]));
+        let mut p = (len as u32).to_be_bytes().to_vec();
+        p.push(201);
+        p.extend_from_slice(&7u32.to_be_bytes());
+        p.resize(4 + len, 0);
+        let seen = feed(&mut c, &p);
+        let taken = matches!(&seen[..], [Seen::Other(t)] if t.starts_with("7 "));
+        assert_eq!(taken, ok, "{len}: {seen:?}");
     }
 }
 

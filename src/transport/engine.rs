@@ -17,6 +17,7 @@ use crate::crypto::{self, CipherSpec};
 use crate::keys::Key;
 use crate::wire::{Reader, Writer};
 use aws_lc_rs::digest;
+use bytes::{Buf, BytesMut};
 use std::sync::{Arc, OnceLock};
 use zeroize::Zeroizing;
 
@@ -185,13 +186,25 @@ pub struct Transport {
     ident: IdentReader,
     header_done: bool,
     remote_ident: Option<String>,
-    inbuf: Vec<u8>,
+    /// Received bytes not yet opened: the start of a packet still
+    /// arriving. Grows by appending (`hold`), so a packet that comes in
+    /// many small pieces is copied once per piece, not once per piece for
+    /// everything before it.
+    inbuf: BytesMut,
+    /// Bytes copied into or out of `inbuf`: a statistic for tests that
+    /// the work of reassembling input is linear in the bytes fed.
+    pub input_copied: u64,
     out: Vec<u8>,
     opener: Opener,
     sealer: Sealer,
     kex: Option<KexState>,
-    session_id: Option<Vec<u8>>,
+    /// The first exchange hash H (wiped when dropped, as every H is).
+    session_id: Option<Zeroizing<Vec<u8>>>,
     our_public: Option<Vec<u8>>,
+    /// Client: the host key of the first key exchange. A later one must
+    /// present the same key: the app verified only this one (OpenSSH:
+    /// "host key changed during rekey" is fatal).
+    first_host_key: Option<crate::keys::PublicKey>,
     first_kex_done: bool,
     strict: bool,
     /// The peer's first packet was not KEXINIT (fatal under strict kex).
@@ -210,6 +223,14 @@ pub struct Transport {
     delayed_deflate: bool,
     delayed_inflate: bool,
     auth_done: bool,
+    /// RFC 8308 2.4: the packet being handled is the first after the
+    /// peer's first NEWKEYS (where EXT_INFO may come).
+    just_after_first_newkeys: bool,
+    /// The peer's first NEWKEYS has arrived.
+    peer_newkeys_seen: bool,
+    /// EXT_INFO messages taken (OpenSSH takes at most 2 from a server,
+    /// 1 from a client).
+    ext_info_taken: u8,
 }
 
 /// The error a fault ends the connection with.
@@ -260,13 +281,15 @@ impl Transport {
             ident: IdentReader::new(server),
             header_done: false,
             remote_ident: None,
-            inbuf: Vec::new(),
+            inbuf: BytesMut::new(),
+            input_copied: 0,
             out: Vec::new(),
             opener: Opener::new(max_packet),
             sealer: Sealer::default(),
             kex: None,
             session_id: None,
             our_public: None,
+            first_host_key: None,
             first_kex_done: false,
             strict: false,
             early_non_kexinit: false,
@@ -280,6 +303,9 @@ impl Transport {
             delayed_deflate: false,
             delayed_inflate: false,
             auth_done: false,
+            just_after_first_newkeys: false,
+            peer_newkeys_seen: false,
+            ext_info_taken: 0,
         };
         if let Some(g) = &t.cfg.greeting {
             t.out.extend_from_slice(g.as_bytes());
@@ -311,7 +337,7 @@ impl Transport {
     }
 
     pub fn session_id(&self) -> Option<&[u8]> {
-        self.session_id.as_deref()
+        self.session_id.as_deref().map(Vec::as_slice)
     }
 
     /// Our public value in the current key exchange (KEXDH_INIT/REPLY).
@@ -362,10 +388,11 @@ impl Transport {
             }
         }
         self.inbuf.extend_from_slice(data);
+        self.input_copied += data.len() as u64;
         let mut inbuf = std::mem::take(&mut self.inbuf);
         let pos = self.open_packets(&mut inbuf, None, on_event);
         if !self.dead {
-            inbuf.drain(..pos.min(inbuf.len()));
+            inbuf.advance(pos.min(inbuf.len()));
             self.inbuf = inbuf;
         }
     }
@@ -376,13 +403,40 @@ impl Transport {
         self.header_done && !self.dead
     }
 
-    /// The received bytes of a packet not yet complete, taken out: the
-    /// caller appends new input and hands the whole to `feed_in_place`.
-    pub fn take_partial(&mut self) -> Vec<u8> {
-        std::mem::take(&mut self.inbuf)
+    /// The received bytes of a packet not yet complete: the caller copies
+    /// them, then new input, into a buffer for `feed_in_place`, and calls
+    /// `clear_partial`.
+    pub fn partial(&self) -> &[u8] {
+        &self.inbuf
     }
 
-    /// Like `feed`, for a buffer that is `take_partial()` followed by new
+    /// Forgets the partial packet once the caller has copied it (the
+    /// buffer's memory is kept for the next one).
+    pub fn clear_partial(&mut self) {
+        self.input_copied += self.inbuf.len() as u64;
+        self.inbuf.clear();
+    }
+
+    /// When a partial packet is held whose length is known and `chunk`
+    /// does not complete it, appends `chunk` and returns true: there is
+    /// nothing to open yet. Otherwise returns false and leaves everything
+    /// as it was (the caller goes on with `feed_in_place`). Without this, a
+    /// 35 KB packet fed one byte at a time was copied whole on each byte.
+    pub fn hold(&mut self, chunk: &[u8]) -> bool {
+        if self.dead || self.inbuf.is_empty() {
+            return false;
+        }
+        match self.opener.peek_total(&self.inbuf) {
+            Some(total) if self.inbuf.len() + chunk.len() < total => {
+                self.inbuf.extend_from_slice(chunk);
+                self.input_copied += chunk.len() as u64;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Like `feed`, for a buffer that is `partial()` followed by new
     /// input, owned by the caller: packets are decrypted where they lie, so
     /// the payloads the events borrow are slices of `buf` (lib/ssh.js hands
     /// channel data out as views of it, without a copy).
@@ -390,7 +444,7 @@ impl Transport {
         self.open_whole(buf, None, on_event);
     }
 
-    /// Like `feed_in_place`, with nothing held back (`take_partial()` was
+    /// Like `feed_in_place`, with nothing held back (`partial()` was
     /// empty): the input `src` is opened into `dst`, a buffer of the same
     /// length, which afterwards holds what `feed_in_place` would have left
     /// in it. Packets are decrypted from `src` straight into `dst`; from
@@ -414,7 +468,9 @@ impl Transport {
         debug_assert!(self.inbuf.is_empty());
         let pos = self.open_packets(buf, src, on_event);
         if !self.dead {
-            self.inbuf = buf[pos.min(buf.len())..].to_vec();
+            let rest = &buf[pos.min(buf.len())..];
+            self.inbuf.extend_from_slice(rest);
+            self.input_copied += rest.len() as u64;
         }
     }
 
@@ -714,6 +770,7 @@ impl Transport {
                 Some(reason::PROTOCOL_ERROR),
             ));
         };
+        let after_first_newkeys = std::mem::take(&mut self.just_after_first_newkeys);
         let in_first_kex = !self.first_kex_done;
         if in_first_kex
             && kind != msg::KEXINIT
@@ -756,7 +813,7 @@ impl Transport {
                 let lang = r.text().map(|t| t.into_owned()).unwrap_or_default();
                 on_event(Event::Debug { message, lang });
             }
-            msg::EXT_INFO => self.on_ext_info(payload, on_event),
+            msg::EXT_INFO => self.on_ext_info(payload, after_first_newkeys, on_event)?,
             msg::KEXINIT => self.on_kexinit(payload, on_event)?,
             msg::NEWKEYS => self.on_newkeys(on_event)?,
             30..=49 => {
@@ -800,11 +857,7 @@ impl Transport {
                     self.start_delayed_compression();
                 }
                 if !upper_layer_knows(kind) {
-                    // The sequence number of this packet: open() has moved past it.
-                    let seq = self.opener.seq.wrapping_sub(1);
-                    let mut reply = vec![msg::UNIMPLEMENTED];
-                    reply.extend_from_slice(&seq.to_be_bytes());
-                    self.seal(&reply);
+                    self.reply_unimplemented();
                     return Ok(());
                 }
                 on_event(Event::Payload(payload));
@@ -813,21 +866,65 @@ impl Transport {
         Ok(())
     }
 
-    fn on_ext_info(&mut self, payload: &[u8], on_event: &mut dyn FnMut(Event<'_>)) {
+    /// SSH_MSG_UNIMPLEMENTED for the packet being handled (RFC 4253 11.4).
+    fn reply_unimplemented(&mut self) {
+        // The sequence number of this packet: open() has moved past it.
+        let seq = self.opener.seq.wrapping_sub(1);
+        let mut reply = vec![msg::UNIMPLEMENTED];
+        reply.extend_from_slice(&seq.to_be_bytes());
+        self.seal(&reply);
+    }
+
+    /// Whether an EXT_INFO may come now (RFC 8308 2.4), as OpenSSH decides
+    /// it. From a client: only as the first packet after its first NEWKEYS,
+    /// once. From a server: after its first NEWKEYS and, again, before
+    /// USERAUTH_SUCCESS (RFC 8308's second place, which can only be known
+    /// once SUCCESS arrives; OpenSSH takes it during user auth), at most
+    /// twice in all.
+    fn ext_info_allowed(&self, after_first_newkeys: bool) -> bool {
         if self.cfg.server {
-            return;
+            after_first_newkeys && self.ext_info_taken < 1
+        } else {
+            self.peer_newkeys_seen && !self.auth_done && self.ext_info_taken < 2
         }
+    }
+
+    /// EXT_INFO: where it may not come, or with 1024 or more extensions, it
+    /// is answered UNIMPLEMENTED and ignored (OpenSSH's kex_protocol_error
+    /// and dispatch_protocol_error); a truncated one is a protocol error.
+    /// A server has no use for the client's extensions.
+    fn on_ext_info(
+        &mut self,
+        payload: &[u8],
+        after_first_newkeys: bool,
+        on_event: &mut dyn FnMut(Event<'_>),
+    ) -> Result<(), Fault> {
+        if !self.ext_info_allowed(after_first_newkeys) {
+            self.reply_unimplemented();
+            return Ok(());
+        }
+        self.ext_info_taken += 1;
+        let malformed = || fault("Malformed packet", "protocol", Some(reason::PROTOCOL_ERROR));
         let mut r = Reader::new(&payload[1..]);
-        let Ok(count) = r.u32() else { return };
+        let count = r.u32().map_err(|_| malformed())?;
+        if count >= 1024 {
+            self.reply_unimplemented();
+            return Ok(());
+        }
+        let mut sig_algs = None;
         for _ in 0..count {
-            let (Ok(name), Ok(value)) = (r.utf8(), r.utf8()) else {
-                return;
-            };
-            if name == "server-sig-algs" {
-                let list = value.split(',').map(str::to_owned).collect();
-                on_event(Event::ServerSigAlgs(list));
+            let name = r.string().map_err(|_| malformed())?;
+            let value = r.string().map_err(|_| malformed())?;
+            if name == b"server-sig-algs" {
+                sig_algs = Some(String::from_utf8_lossy(value).into_owned());
             }
         }
+        if let (false, Some(list)) = (self.cfg.server, sig_algs) {
+            on_event(Event::ServerSigAlgs(
+                list.split(',').map(str::to_owned).collect(),
+            ));
+        }
+        Ok(())
     }
 
     fn on_kexinit(
@@ -1025,6 +1122,17 @@ impl Transport {
                 Some(reason::KEY_EXCHANGE_FAILED),
             ));
         }
+        match &self.first_host_key {
+            None => self.first_host_key = Some(host_key.public.clone()),
+            Some(first) if *first != host_key.public => {
+                return Err(fault(
+                    "Handshake failed: host key changed during rekey",
+                    "handshake",
+                    Some(reason::KEY_EXCHANGE_FAILED),
+                ));
+            }
+            Some(_) => {}
+        }
         let secret = eph.agree(&server_public).map_err(|_| {
             fault(
                 "Handshake failed: invalid public value from the server",
@@ -1075,7 +1183,7 @@ impl Transport {
         q_c: &[u8],
         q_s: &[u8],
         secret: &[u8],
-    ) -> Result<Vec<u8>, Fault> {
+    ) -> Result<Zeroizing<Vec<u8>>, Fault> {
         let k = self.kex.as_ref().ok_or_else(unexpected)?;
         let theirs = k.theirs.as_deref().unwrap_or_default();
         let (i_c, i_s) = if self.cfg.server {
@@ -1106,7 +1214,12 @@ impl Transport {
         write_value(&mut w, spec, q_c);
         write_value(&mut w, spec, q_s);
         write_secret(&mut w, spec, secret);
-        Ok(digest::digest(spec.hash, w.as_slice()).as_ref().to_vec())
+        // The hash input holds K: wiped once hashed. (K is written last,
+        // so no earlier allocation of `w` held it.)
+        let input = Zeroizing::new(w.into_vec());
+        Ok(Zeroizing::new(
+            digest::digest(spec.hash, &input).as_ref().to_vec(),
+        ))
     }
 
     /// RFC 4253 7.2: the six keys from K, H and the session id.
@@ -1118,7 +1231,7 @@ impl Transport {
         h: &[u8],
     ) -> Result<(), Fault> {
         if self.session_id.is_none() {
-            self.session_id = Some(h.to_vec());
+            self.session_id = Some(Zeroizing::new(h.to_vec()));
         }
         let session_id = self.session_id.clone().unwrap_or_default();
         let mut k_enc = Writer::new();
@@ -1216,6 +1329,10 @@ impl Transport {
             self.opener.seq = 0;
         }
         self.compression_for(false);
+        if !self.peer_newkeys_seen {
+            self.peer_newkeys_seen = true;
+            self.just_after_first_newkeys = true;
+        }
         on_event(Event::NewKeys);
         self.maybe_finish_kex(on_event);
         Ok(())
@@ -1256,5 +1373,36 @@ fn write_value(w: &mut Writer, spec: &KexSpec, value: &[u8]) {
         w.mpint_unsigned(value);
     } else {
         w.string(value);
+    }
+}
+
+#[cfg(test)]
+mod wiped {
+    use super::*;
+    use crate::crypto::kex::InvalidPublicValue;
+
+    /// The shared secret K, the exchange hash H (and the hash input that
+    /// holds K) and the session id come in `Zeroizing` buffers, which wipe
+    /// their memory when dropped. Checked by type: these assignments do not
+    /// compile if any of them becomes a plain `Vec<u8>` again.
+    #[test]
+    #[allow(clippy::type_complexity)] // the signatures are the point
+    fn the_shared_secret_and_the_exchange_hash_are_wiped_when_dropped() {
+        type Secret = Zeroizing<Vec<u8>>;
+        let _: fn(&Transport, &KexSpec, &[u8], &[u8], &[u8], &[u8]) -> Result<Secret, Fault> =
+            Transport::exchange_hash;
+        let _: fn(Ephemeral, &[u8]) -> Result<Secret, InvalidPublicValue> = Ephemeral::agree;
+        let _: fn(Group, Option<&DhGroup>, &[u8]) -> Result<(Vec<u8>, Secret), InvalidPublicValue> =
+            kexalg::respond;
+        let t = Transport::new(Config {
+            server: false,
+            ident: "SSH-2.0-t".into(),
+            greeting: None,
+            algorithms: Preferences::shared_defaults(),
+            host_keys: Vec::new(),
+            max_packet: 35000,
+        })
+        .unwrap();
+        let _: &Option<Secret> = &t.session_id;
     }
 }

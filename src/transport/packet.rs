@@ -347,6 +347,24 @@ impl Opener {
         }
     }
 
+    /// The whole length (length field, body, MAC or tag) of the packet at
+    /// the start of `buf`, the held-back start of a packet that `open` left
+    /// there, when it can be read without changing anything: None when
+    /// too little has arrived, the length is refused (`open` reports that),
+    /// or a CBC/CTR packet's first block is still encrypted.
+    pub fn peek_total(&self, buf: &[u8]) -> Option<usize> {
+        let len = match &self.prot {
+            Protection::Chacha(keys) => {
+                let head: [u8; 4] = buf.get(..4)?.try_into().ok()?;
+                u32::from_be_bytes(keys.length(self.seq, head)) as usize
+            }
+            Protection::Evp { mac, .. } if !mac.spec.etm && !self.first_block_done => return None,
+            _ => packet_length(buf)?,
+        };
+        self.check_length(len).ok()?;
+        Some(4 + len + self.prot.trailer_len())
+    }
+
     /// Like `open`, for the packet at the start of `src`, written opened
     /// into `dst` at the same offsets (`dst` is at least as long): the
     /// clear length, the plaintext and the tag, every byte of the packet's

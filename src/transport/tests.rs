@@ -23,6 +23,8 @@ struct Side {
     t: Transport,
     seen: Seen,
     accept_host_key: bool,
+    /// Sent (bypassing the kex queue) right after our NEWKEYS goes out.
+    after_newkeys: Vec<Vec<u8>>,
 }
 
 impl Side {
@@ -36,6 +38,9 @@ impl Side {
             let mut ignore = false;
             self.t
                 .host_key_verdict(accept, &mut |e| record(seen, e, &mut ignore));
+            for p in std::mem::take(&mut self.after_newkeys) {
+                self.t.send_raw(&p, true);
+            }
         }
     }
 }
@@ -91,6 +96,7 @@ fn side(server: bool, prefs: Preferences, host_keys: Vec<Arc<Key>>) -> Side {
         .unwrap(),
         seen: Seen::default(),
         accept_host_key: true,
+        after_newkeys: Vec::new(),
     }
 }
 
@@ -200,6 +206,103 @@ fn ext_info_carries_server_sig_algs_and_strict_kex_is_on() {
     assert!(s.seen.server_sig_algs.is_none());
 }
 
+/// An EXT_INFO with one extension, server-sig-algs = `algs`.
+fn ext_info(algs: &str) -> Vec<u8> {
+    let mut w = crate::wire::Writer::new();
+    w.u8(7)
+        .u32(1)
+        .string(b"server-sig-algs")
+        .string(algs.as_bytes());
+    w.into_vec()
+}
+
+/// Sends `payload` from `from` to `to` and tells whether `to` answered
+/// (an UNIMPLEMENTED; nothing else is going on).
+fn answered(from: &mut Side, to: &mut Side, payload: &[u8]) -> bool {
+    from.t.send_raw(payload, true);
+    let packet = from.t.take_output();
+    to.feed(&packet);
+    let reply = to.t.take_output();
+    from.feed(&reply);
+    !reply.is_empty()
+}
+
+#[test]
+fn a_client_takes_ext_info_after_the_first_newkeys_and_during_auth_only() {
+    // The first comes right after the server's first NEWKEYS.
+    let (mut c, mut s) = connect(Preferences::defaults(), "ssh-ed25519");
+    assert!(c.seen.server_sig_algs.is_some());
+    // A second during user auth (OpenSSH's ext-info-in-auth) is taken...
+    assert!(!answered(&mut s, &mut c, &ext_info("ssh-ed25519")));
+    assert_eq!(c.seen.server_sig_algs, Some(vec!["ssh-ed25519".into()]));
+    // ...a third is not: UNIMPLEMENTED, and the list stays.
+    assert!(answered(&mut s, &mut c, &ext_info("ssh-rsa")));
+    assert_eq!(c.seen.server_sig_algs, Some(vec!["ssh-ed25519".into()]));
+    // After USERAUTH_SUCCESS none is, even the second.
+    let (mut c, mut s) = connect(Preferences::defaults(), "ssh-ed25519");
+    assert!(!answered(&mut s, &mut c, &[52]));
+    assert!(answered(&mut s, &mut c, &ext_info("ssh-rsa")));
+    assert!(c.seen.server_sig_algs.unwrap().len() > 1);
+    assert!(c.seen.fatal.is_none());
+    // Nor after a rekey.
+    let (mut c, mut s) = connect(Preferences::defaults(), "ssh-ed25519");
+    assert!(!answered(&mut s, &mut c, &[52]));
+    c.t.rekey().unwrap();
+    pump(&mut c, &mut s);
+    assert!(answered(&mut s, &mut c, &ext_info("ssh-rsa")));
+    assert_connected(&c, &s, "after refused EXT_INFOs");
+}
+
+#[test]
+fn a_client_refuses_an_ext_info_before_the_first_newkeys_and_a_truncated_one() {
+    // In the first exchange, before the server's NEWKEYS: strict kex (on
+    // between two of ours) makes it a violation; it is never taken.
+    let mut c = side(false, Preferences::defaults(), vec![]);
+    let mut s = side(true, Preferences::defaults(), vec![host_key("ssh-ed25519")]);
+    let a = c.t.take_output();
+    s.feed(&a);
+    s.t.send_raw(&ext_info("early"), true);
+    pump(&mut c, &mut s);
+    assert_eq!(
+        c.seen.fatal.as_deref(),
+        Some("strict KEX violation: unexpected packet type 7")
+    );
+    assert_eq!(c.seen.server_sig_algs, None);
+    // An extension cut short ends the connection, as in OpenSSH.
+    let (mut c, mut s) = connect(Preferences::defaults(), "ssh-ed25519");
+    let mut cut = ext_info("ssh-ed25519");
+    cut.truncate(cut.len() - 3);
+    answered(&mut s, &mut c, &cut);
+    assert_eq!(c.seen.fatal.as_deref(), Some("Malformed packet"));
+    // 1024 extensions or more: ignored with UNIMPLEMENTED.
+    let (mut c, mut s) = connect(Preferences::defaults(), "ssh-ed25519");
+    let mut many = vec![7];
+    many.extend_from_slice(&1024u32.to_be_bytes());
+    assert!(answered(&mut s, &mut c, &many));
+    assert!(c.seen.fatal.is_none());
+}
+
+#[test]
+fn a_server_takes_one_ext_info_right_after_the_client_s_first_newkeys() {
+    let mut c = side(false, Preferences::defaults(), vec![]);
+    c.after_newkeys = vec![ext_info("ssh-ed25519")];
+    let mut s = side(true, Preferences::defaults(), vec![host_key("ssh-ed25519")]);
+    pump(&mut c, &mut s);
+    assert_connected(&c, &s, "client EXT_INFO");
+    assert!(
+        s.seen.server_sig_algs.is_none(),
+        "a server has no use for it"
+    );
+    // Anywhere else: UNIMPLEMENTED.
+    assert!(answered(&mut c, &mut s, &ext_info("ssh-ed25519")));
+    assert!(s.seen.fatal.is_none());
+    // Also when it is the first the server sees, but another packet came
+    // between it and the client's NEWKEYS.
+    let (mut c, mut s) = connect(Preferences::defaults(), "ssh-ed25519");
+    assert!(!answered(&mut c, &mut s, &[2, 0, 0, 0, 0]));
+    assert!(answered(&mut c, &mut s, &ext_info("ssh-ed25519")));
+}
+
 #[test]
 fn unknown_message_numbers_get_unimplemented_and_known_ones_pass_up() {
     let (mut c, mut s) = connect(Preferences::defaults(), "ssh-ed25519");
@@ -268,6 +371,33 @@ fn rekeys_from_either_side_with_traffic_in_flight() {
     assert_eq!(s.seen.payloads, expected);
     assert_eq!(c.seen.host_keys, 5, "verdict asked on every exchange");
     assert_eq!(c.seen.newkeys, 5);
+}
+
+#[test]
+fn a_host_key_changed_at_rekey_is_fatal() {
+    // The server has only an Ed25519 key at first; the client prefers
+    // ECDSA. Once the server also has an ECDSA key, a rekey negotiates
+    // that one: a key the app never saw, refused as OpenSSH refuses it.
+    let prefs = prefs_with(|p| {
+        p.host_key = vec!["ecdsa-sha2-nistp256".into(), "ssh-ed25519".into()];
+    });
+    let mut c = side(false, prefs.clone(), vec![]);
+    let mut s = side(true, prefs, vec![host_key("ssh-ed25519")]);
+    pump(&mut c, &mut s);
+    assert_connected(&c, &s, "first exchange");
+    s.t.add_host_key(host_key("ecdsa-sha2-nistp256"));
+    c.t.rekey().unwrap();
+    pump(&mut c, &mut s);
+    assert_eq!(
+        c.seen.fatal.as_deref(),
+        Some("Handshake failed: host key changed during rekey")
+    );
+    assert_eq!(
+        c.seen.host_keys, 1,
+        "the changed key is not offered to the app"
+    );
+    assert!(c.t.is_dead());
+    assert_eq!(s.seen.disconnect, Some(3));
 }
 
 #[test]
@@ -456,11 +586,16 @@ fn feed_into_opens_gcm_from_the_input_and_leaves_no_byte_unwritten() {
     assert_eq!(dst[fault_at..], wire[fault_at..]);
 }
 
-/// What the binding does with each received chunk: a packet held back from
-/// the last chunk and this one are copied into a fresh buffer and opened in
-/// place; with none held back, packets are opened from the chunk into it.
+/// What the binding does with each received chunk: one that does not
+/// complete the packet held back is appended to it; otherwise that packet
+/// and the chunk are copied into a fresh buffer and opened in place; with
+/// none held back, packets are opened from the chunk into it.
 fn feed_like_the_binding(side: &mut Side, chunk: &[u8]) {
-    let partial = side.t.take_partial();
+    if side.t.hold(chunk) {
+        return;
+    }
+    let partial = side.t.partial().to_vec();
+    side.t.clear_partial();
     let mut buf = vec![0xAA; partial.len() + chunk.len()];
     let seen = &mut side.seen;
     let mut ignore = false;
@@ -472,6 +607,52 @@ fn feed_like_the_binding(side: &mut Side, chunk: &[u8]) {
         buf[partial.len()..].copy_from_slice(chunk);
         side.t
             .feed_in_place(&mut buf, &mut |e| record(seen, e, &mut ignore));
+    }
+}
+
+#[test]
+fn a_packet_fed_one_byte_at_a_time_is_copied_a_bounded_number_of_times() {
+    for (cipher, mac) in [
+        ("aes128-ctr", "hmac-sha2-256"),
+        ("aes256-cbc", "hmac-sha2-512-etm@openssh.com"),
+        ("3des-cbc", "hmac-sha1"),
+        ("aes128-gcm@openssh.com", "hmac-sha2-256"),
+        ("chacha20-poly1305@openssh.com", "hmac-sha2-256"),
+    ] {
+        let prefs = prefs_with(|p| {
+            p.cipher = vec![cipher.into()];
+            p.mac = vec![mac.into()];
+        });
+        let (mut c, mut s) = connect(prefs, "ssh-ed25519");
+        // Near the 35000-byte packet limit, then a small one behind it.
+        let big: Vec<u8> = [94]
+            .into_iter()
+            .chain((0..34_800u32).map(|i| i as u8))
+            .collect();
+        c.t.send(&big);
+        c.t.send(&[94, 1, 2, 3]);
+        let wire = c.t.take_output();
+        let before = s.seen.payloads.len();
+        let copied_before = s.t.input_copied;
+        for b in &wire {
+            feed_like_the_binding(&mut s, std::slice::from_ref(b));
+        }
+        assert!(s.seen.fatal.is_none(), "{cipher}: {:?}", s.seen.fatal);
+        assert_eq!(
+            s.seen.payloads[before..],
+            [big, vec![94, 1, 2, 3]],
+            "{cipher}"
+        );
+        // Each byte is appended once and copied out once when its packet
+        // completes (and the first block's few bytes, until the length can
+        // be read, a few times more); before, the whole partial packet was
+        // copied in and out for every byte (about wire.len()^2 in all).
+        let copied = s.t.input_copied - copied_before;
+        assert!(
+            copied <= 3 * wire.len() as u64,
+            "{cipher}: {copied} bytes copied for {} fed",
+            wire.len()
+        );
     }
 }
 
