@@ -36,6 +36,19 @@ const FLUSH_AT = 256 * 1024;
 // they come rather than copied together.
 const GATHER_BELOW = 32 * 1024;
 
+// Messages sent during a key exchange wait in the engine. Past this many
+// bytes a write method returns false; 'continue' follows the exchange, and
+// so does a 'drain' of each stream we are piped to (see _wakeWriters).
+const KEX_QUEUE_LIMIT = 1024 * 1024;
+
+// Replies to the peer's messages (UNIMPLEMENTED, request failures, pongs:
+// what _write's chunk handling sends) held unread past this make _write
+// keep its callback until the peer reads, so a peer that sends without
+// reading cannot grow our memory. Only replies count: channel data is
+// bounded by the peer's windows, and counting it could stall two peers
+// that both send bulk data and both wait for the other to read.
+const UNREAD_REPLIES_LIMIT = 1024 * 1024;
+
 function flushQueued(stream) {
   stream._flushQueued = false;
   if (!stream._ended) stream._flush();
@@ -52,6 +65,15 @@ class SSH2Stream extends Duplex {
     // send, gathered to go out as one chunk (see _write).
     this._held = null;
     this._heldBytes = 0;
+    // Replies still unread (see UNREAD_REPLIES_LIMIT): `_pushed` counts
+    // every byte pushed; `_replyEnds` holds, in order, the `_pushed` value
+    // at the end of each reply chunk still in the buffer and its length.
+    this._pushed = 0;
+    this._replyEnds = [];
+    this._unreadReplies = 0;
+    this._withheld = null;
+    // A write method said false because the key exchange queue was full.
+    this._kexFull = false;
     this.bytesSent = 0;
     this.bytesReceived = 0;
     this.debug = config.debug;
@@ -90,6 +112,11 @@ class SSH2Stream extends Duplex {
   }
 
   _read() {
+    if (this._withheld && this._repliesUnread() <= UNREAD_REPLIES_LIMIT) {
+      const callback = this._withheld;
+      this._withheld = null;
+      callback();
+    }
     if (this._needContinue) {
       this._needContinue = false;
       this.emit('continue');
@@ -120,7 +147,51 @@ class SSH2Stream extends Duplex {
       // Also when a listener throws (0.4.10 let that out of write() too).
       this._release();
     }
-    callback();
+    // The peer has not read our replies: take no more input until it does
+    // (_read lets it go on). Socket data then waits in the kernel.
+    if (!this._ended && this._repliesUnread() > UNREAD_REPLIES_LIMIT) this._withheld = callback;
+    else callback();
+  }
+
+  /**
+   * The key exchange that filled the queue is over, and the queue is about
+   * to leave. ssh2@0.8's channels answer a false by waiting for their
+   * socket's 'drain', and a socket emits one only after a write it could
+   * not take at once: on loopback the kernel takes megabytes at once. So
+   * each destination is corked until the queue is written to it, its
+   * write() then says false, and uncorking brings the 'drain'.
+   */
+  _wakeWriters() {
+    this._kexFull = false;
+    const pipes = this._readableState.pipes || [];
+    for (const dest of pipes) {
+      if (dest.writableNeedDrain || typeof dest.cork !== 'function') continue;
+      dest.cork();
+      setImmediate(() => dest.uncork());
+    }
+  }
+
+  /** Pushes output; `reply` marks it as sent in answer to the peer's input. */
+  _out(buf, reply) {
+    this._pushed += buf.length;
+    if (reply) {
+      this._replyEnds.push(this._pushed, buf.length);
+      this._unreadReplies += buf.length;
+    }
+    return this.push(buf);
+  }
+
+  /** Bytes of replies still in the readable buffer. */
+  _repliesUnread() {
+    const read = this._pushed - this._readableState.length;
+    const ends = this._replyEnds;
+    let i = 0;
+    while (i < ends.length && ends[i] <= read) {
+      this._unreadReplies -= ends[i + 1];
+      i += 2;
+    }
+    if (i) ends.splice(0, i);
+    return this._unreadReplies;
   }
 
   /**
@@ -230,6 +301,7 @@ class SSH2Stream extends Duplex {
 
   /** Pushes what the engine produced since the last call. */
   _flush() {
+    if (this._kexFull && this._native.queuedBytes === 0) this._wakeWriters();
     const out = this._native.takeOutput();
     if (out) return this._pushOut(out);
     return !this._needContinue;
@@ -271,9 +343,14 @@ class SSH2Stream extends Duplex {
     let ok;
     if (!buf) {
       // Queued behind a key exchange; the flush after NEWKEYS pushes it.
-      // 0.4.10 always said false here, and stalled ssh2@0.8 (see below).
-      // The queue is bounded by the peer's channel windows, which callers
-      // (ssh2 among them) respect.
+      // 0.4.10 always said false here, and stalled ssh2@0.8 (see below):
+      // false only past KEX_QUEUE_LIMIT, and then whether or not we are
+      // piped, since the queue cannot drain before the exchange ends.
+      if (this._native.queuedBytes >= KEX_QUEUE_LIMIT) {
+        this._needContinue = true;
+        this._kexFull = true;
+        return false;
+      }
       ok = this._fits(0);
     } else {
       if (this._ended) return false;
@@ -285,7 +362,7 @@ class SSH2Stream extends Duplex {
       } else {
         // What was gathered goes first, in order.
         if (this._held) this._pushHeld(true);
-        ok = this.push(buf);
+        ok = this._out(buf, false);
       }
     }
     return this._answer(ok);
@@ -315,7 +392,7 @@ class SSH2Stream extends Duplex {
     const held = this._held;
     this._held = more ? [] : null;
     this._heldBytes = 0;
-    if (held.length && !this._ended) this.push(held.length === 1 ? held[0] : Buffer.concat(held));
+    if (held.length && !this._ended) this._out(held.length === 1 ? held[0] : Buffer.concat(held), true);
   }
 
   /** Ends gathering: what was gathered goes out. */
@@ -360,6 +437,12 @@ class SSH2Stream extends Duplex {
     this._release();
     this._ended = true;
     this.push(null);
+    // Input is dropped from now on: take what waits.
+    if (this._withheld) {
+      const callback = this._withheld;
+      this._withheld = null;
+      callback();
+    }
   }
 
   reset() {

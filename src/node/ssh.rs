@@ -459,6 +459,12 @@ impl SshSession {
         self.transport.input_copied as f64
     }
 
+    /// Bytes of messages waiting behind a key exchange in progress.
+    #[napi(getter, catch_unwind)]
+    pub fn queued_bytes(&self) -> f64 {
+        self.transport.queued_len() as f64
+    }
+
     #[napi(getter, catch_unwind)]
     pub fn remote_ident_raw(&self) -> Option<String> {
         self.transport.remote_ident().map(str::to_owned)

@@ -215,6 +215,8 @@ pub struct Transport {
     /// BUGS.BAD_DHGEX): leave it out of our KEXINIT.
     peer_bad_dhgex: bool,
     queued: Vec<Vec<u8>>,
+    /// Payload bytes in `queued`: what lib/ssh.js bounds by returning false.
+    queued_len: usize,
     dead: bool,
     pub bytes_in_keying: u64,
     deflate: Option<Deflater>,
@@ -296,6 +298,7 @@ impl Transport {
             peer_wants_ext_info: false,
             peer_bad_dhgex: false,
             queued: Vec::new(),
+            queued_len: 0,
             dead: false,
             bytes_in_keying: 0,
             deflate: None,
@@ -326,6 +329,11 @@ impl Transport {
 
     pub fn output_len(&self) -> usize {
         self.out.len()
+    }
+
+    /// Payload bytes waiting behind a key exchange in progress.
+    pub fn queued_len(&self) -> usize {
+        self.queued_len
     }
 
     pub fn has_output(&self) -> bool {
@@ -643,6 +651,7 @@ impl Transport {
         }
         if self.kex.is_some() || !self.first_kex_done {
             self.queued.push([head, body].concat());
+            self.queued_len += head.len() + body.len();
             return false;
         }
         let need = head.len() + body.len() + 64;
@@ -1349,6 +1358,7 @@ impl Transport {
         self.kex = None;
         let first = !self.first_kex_done;
         self.first_kex_done = true;
+        self.queued_len = 0;
         for p in std::mem::take(&mut self.queued) {
             self.seal(&p);
         }
