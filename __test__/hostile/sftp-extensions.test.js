@@ -55,3 +55,45 @@ for (const [role, type] of [
     }
   });
 }
+
+/** A raw packet: type, uint32 id, then the body. */
+function request(type, id, body) {
+  const head = Buffer.alloc(9);
+  head.writeUInt32BE(5 + body.length, 0);
+  head[4] = type;
+  head.writeUInt32BE(id, 5);
+  return Buffer.concat([head, body]);
+}
+
+/** The STATUS packets in what a server sent: [id, code]. */
+function statuses(out) {
+  const list = [];
+  for (let i = 0; i + 4 <= out.length; i += 4 + out.readUInt32BE(i)) {
+    if (out[i + 4] === 101) list.push([out.readUInt32BE(i + 5), out.readUInt32BE(i + 9)]);
+  }
+  return list;
+}
+
+test('server: EXTENDED requests named after Object.prototype properties are refused, or reach the app by name', () => {
+  const EXTENDED = 200;
+  const OP_UNSUPPORTED = 8;
+  for (const listening of [false, true]) {
+    const sftp = new SFTPStream({ server: true, extensions: { 'limits@openssh.com': '1', 'posix-rename@openssh.com': '1' } });
+    const out = [];
+    sftp.on('data', (d) => out.push(d));
+    const heard = [];
+    if (listening) {
+      sftp.on('EXTENDED', (id, name) => {
+        heard.push(name);
+        sftp.status(id, OP_UNSUPPORTED);
+      });
+    }
+    assert.doesNotThrow(() => sftp.write(hello(1, [])));
+    NAMES.forEach((name, i) => assert.doesNotThrow(() => sftp.write(request(EXTENDED, 100 + i, sftpString(name)))));
+    assert.deepStrictEqual(
+      statuses(Buffer.concat(out)),
+      NAMES.map((_, i) => [100 + i, OP_UNSUPPORTED])
+    );
+    assert.deepStrictEqual(heard, listening ? NAMES : []);
+  }
+});
