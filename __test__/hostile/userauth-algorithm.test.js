@@ -124,3 +124,12 @@ test('key.verify() with a hash that is no hash name, or not a string: false or a
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('parseKey() of a key blob or public key line whose type is an Object.prototype name: an Error', () => {
+  for (const name of NAMES) {
+    const blob = Buffer.concat([sshString(name), sshString(Buffer.alloc(32, 1))]);
+    for (const data of [blob, `${name} ${blob.toString('base64')} c`, `${name}-cert-v01@openssh.com ${blob.toString('base64')}`]) {
+      assert.ok(utils.parseKey(data) instanceof Error, `${name}: ${data}`);
+    }
+  }
+});
