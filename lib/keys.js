@@ -16,10 +16,37 @@ const taggedHash = new WeakMap();
 
 /** Marks `buffer` (data to sign, or a received signature) with its hash. */
 function tagHash(buffer, hash) {
-  if (buffer && typeof buffer === 'object') taggedHash.set(buffer, hash);
+  if (buffer && typeof buffer === 'object' && typeof hash === 'string') taggedHash.set(buffer, hash);
   return buffer;
 }
 
+// The signature algorithm a peer named for a signature it sent (user auth).
+// verify() says false when this key cannot sign under that name, so a name
+// the stream does not know (`__proto__`, say) never verifies (issue 16).
+const signedAs = new WeakMap();
+const CERT_SUFFIX = '-cert-v01@openssh.com';
+const RSA_ALGOS = new Set(['ssh-rsa', 'rsa-sha2-256', 'rsa-sha2-512']);
+
+/** Marks a received `signature` with the algorithm name the peer gave it. */
+function tagAlgorithm(signature, algo) {
+  if (signature && typeof signature === 'object' && typeof algo === 'string') signedAs.set(signature, algo);
+  return signature;
+}
+
+const baseName = (name) => (name.endsWith(CERT_SUFFIX) ? name.slice(0, -CERT_SUFFIX.length) : name);
+
+/** Whether a key of `keyType` signs under signature algorithm `algo`. */
+function signsAs(keyType, algo) {
+  const type = baseName(String(keyType));
+  const base = baseName(algo);
+  return type === 'ssh-rsa' ? RSA_ALGOS.has(base) : base === type;
+}
+
+/**
+ * The hash name for the native key, always a string or undefined: anything
+ * else would throw out of N-API's conversion rather than give false or an
+ * Error (issue 16). A hash that is not a string counts as not given.
+ */
 function hashFor(explicit, tagged) {
   if (typeof explicit === 'string') return explicit;
   return tagged && typeof tagged === 'object' ? taggedHash.get(tagged) : undefined;
@@ -56,7 +83,13 @@ class ParsedKey {
     const buf = toBuffer(data);
     const sig = toBuffer(signature);
     if (!buf || !sig) return new Error('data and signature must be Buffers or strings');
-    return this[NATIVE].verify(buf, sig, hashFor(hash, signature));
+    const algo = typeof signature === 'object' ? signedAs.get(signature) : undefined;
+    if (algo !== undefined && !signsAs(this.type, algo)) return false;
+    try {
+      return this[NATIVE].verify(buf, sig, hashFor(hash, signature));
+    } catch (err) {
+      return err;
+    }
   }
 
   isPrivateKey() {
@@ -154,4 +187,4 @@ function generateKey(type, bits) {
   return new ParsedKey(native.generateKey(type, bits));
 }
 
-module.exports = { parseKey, decryptKey, genPublicKey, tagHash, nativeHandle, generateKey, ParsedKey };
+module.exports = { parseKey, decryptKey, genPublicKey, tagHash, tagAlgorithm, nativeHandle, generateKey, ParsedKey };

@@ -39,7 +39,9 @@ class SFTPStream extends Transform {
     this._native = new SftpSession(this.server, this._isOpenSSH);
     this._state = {
       version: undefined,
-      extensions: {},
+      // By name, as the peer sent them: no prototype, so `__proto__` or
+      // `toString` is just another name (issue 16).
+      extensions: Object.create(null),
       writeReqid: -1,
       // client
       maxDataLen: this._isOpenSSH ? OPENSSH_MAX_DATA_LEN : DEFAULT_MAX_DATA_LEN,

@@ -3,6 +3,7 @@
 // forms. SFTP v3 has no "current position", so every read and write carries
 // its offset, and an append starts at the size fstat reports.
 
+const { constants: { MAX_LENGTH } } = require('buffer');
 const { STATUS_CODE } = require('./stats');
 
 const DEFAULT_MODE = 0o666;
@@ -46,34 +47,49 @@ function readFile(sftp, path, options_, cb_) {
   });
 }
 
+// The first read's buffer; each later one is as large as what arrived so
+// far, so memory follows the data the server actually sends, not the size
+// it claims (issue 16: a FSTAT saying 1 GiB allocated 1 GiB up front).
+const FIRST_READ = 64 * 1024;
+
 /**
  * Reads from offset 0 until EOF or `size` bytes. A size of 0 may be a lie
- * (as for /proc files), so then reads go on in 8 KiB pieces until EOF.
+ * (as for /proc files), so then reads go on until EOF. The buffer grows,
+ * doubling, as it fills; a size no Buffer can hold is an error.
  */
 function readAll(sftp, handle, size, encoding, done) {
-  const pieces = [];
-  let buffer = size ? Buffer.allocUnsafe(size) : null;
+  if (!Number.isSafeInteger(size) || size < 0 || size > MAX_LENGTH) {
+    const err = new RangeError(`File size ${size} is over the largest Buffer (${MAX_LENGTH} bytes)`);
+    return sftp.close(handle, () => done(err));
+  }
+  const limit = size || MAX_LENGTH;
+  let buffer = Buffer.allocUnsafe(Math.min(limit, FIRST_READ));
   let pos = 0;
 
   const next = () => {
-    if (!size) buffer = Buffer.allocUnsafe(8192);
-    const off = size ? pos : 0;
-    sftp.readData(handle, buffer, off, size ? size - pos : 8192, pos, afterRead);
+    if (pos === buffer.length) {
+      if (pos === limit) return size ? finish() : fail(new RangeError(`File is over the largest Buffer (${MAX_LENGTH} bytes)`));
+      const grown = Buffer.allocUnsafe(Math.min(limit, 2 * buffer.length));
+      buffer.copy(grown, 0, 0, pos);
+      buffer = grown;
+    }
+    sftp.readData(handle, buffer, pos, buffer.length - pos, pos, afterRead);
   };
   function afterRead(err, nb) {
-    if (err && err.code !== STATUS_CODE.EOF) return sftp.close(handle, () => done(err));
+    if (err && err.code !== STATUS_CODE.EOF) return fail(err);
     if (err || nb === 0) return finish();
     pos += nb;
-    if (!size) pieces.push(buffer.subarray(0, nb));
-    if (size && pos === size) return finish();
     next();
   }
   // EOF comes back as an error here, not as 0 bytes, so it ends the loop.
   afterRead._wantEOFError = true;
 
+  function fail(err) {
+    sftp.close(handle, () => done(err));
+  }
   function finish() {
     sftp.close(handle, (err) => {
-      let data = size ? buffer.subarray(0, pos) : Buffer.concat(pieces, pos);
+      let data = buffer.subarray(0, pos);
       if (encoding) data = data.toString(encoding);
       done(err, data);
     });

@@ -346,10 +346,15 @@ function publicKeyOf(pubKey) {
   return { type: blob.toString('latin1', 4, 4 + len), blob };
 }
 
-const HASH_OF_ALGO = { 'rsa-sha2-256': 'sha256', 'rsa-sha2-512': 'sha512' };
+// A Map, not an object: algorithm names come from the peer, and a name like
+// `__proto__` or `toString` must find nothing (issue 16).
+const HASH_OF_ALGO = new Map([
+  ['rsa-sha2-256', 'sha256'],
+  ['rsa-sha2-512', 'sha512'],
+]);
 
 function tagForSigning(req) {
-  const hash = HASH_OF_ALGO[req.algo];
+  const hash = HASH_OF_ALGO.get(req.algo);
   if (hash) keys.tagHash(req.data, hash);
 }
 
@@ -367,18 +372,23 @@ function toSSHSignature(signature, keyType) {
  * wrapper; here it becomes what 0.4.10's key.verify() takes (ASN.1 for
  * ECDSA/DSA), and an rsa-sha2 signature is tagged with its hash and reported
  * under the key's own type, so `ctx.key.algo === pubKey.type` and
- * `pubKey.verify(blob, signature)` keep working in ssh2@0.8 apps.
+ * `pubKey.verify(blob, signature)` keep working in ssh2@0.8 apps. Every
+ * signature also carries the algorithm name the peer gave: verify() is false
+ * for a key that does not sign under it. The name is looked up in a Map, so
+ * a peer's `__proto__` or `toString` is just an unknown name.
  */
 function emitUserauthRequest(self, ev) {
   const [, username, service, method, data] = ev;
   let methodData = data;
   if ((method === 'publickey' || method === 'hostbased') && data) {
-    const hash = HASH_OF_ALGO[data.keyAlgo];
+    const hash = HASH_OF_ALGO.get(data.keyAlgo);
     const keyAlgo = hash ? 'ssh-rsa' : data.keyAlgo;
     let signature = data.signature;
     if (signature) {
       signature = utils.sigSSHToASN1(signature, keyAlgo);
       if (hash && signature) keys.tagHash(signature, hash);
+      // The name the peer gave, so verify() refuses one the key does not sign under.
+      if (signature) keys.tagAlgorithm(signature, data.keyAlgo);
     }
     methodData = {
       keyAlgo,
