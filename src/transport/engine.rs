@@ -637,6 +637,9 @@ impl Transport {
             .string(b"");
         let p = w.into_vec();
         self.seal(&p);
+        // Every caller ends the session, reporting why if it was a fault;
+        // keys too used to seal the DISCONNECT add no second error.
+        self.exhausted_unreported = false;
     }
 
     /// Sends DISCONNECT and ends the transport.

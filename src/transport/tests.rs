@@ -15,6 +15,7 @@ struct Seen {
     ready: bool,
     payloads: Vec<Vec<u8>>,
     fatal: Option<String>,
+    fatals: usize,
     host_keys: usize,
     newkeys: usize,
     server_sig_algs: Option<Vec<String>>,
@@ -51,7 +52,10 @@ fn record(seen: &mut Seen, e: Event<'_>, host_key: &mut bool) {
     match e {
         Event::Ready => seen.ready = true,
         Event::Payload(p) => seen.payloads.push(p.to_vec()),
-        Event::Fatal { message, .. } => seen.fatal = Some(message),
+        Event::Fatal { message, .. } => {
+            seen.fatal = Some(message);
+            seen.fatals += 1;
+        }
         Event::HostKey { .. } => {
             seen.host_keys += 1;
             *host_key = true;
@@ -918,6 +922,24 @@ fn a_sequence_number_never_repeats_under_the_same_keys() {
         "nothing sealed past the limit"
     );
     assert_eq!(c.t.key_usage().0.packets, PACKETS_PER_KEY);
+    c.feed(&unknown);
+    assert_eq!(c.seen.fatals, 1, "reported once");
+
+    // A fault while our keys are spent: its own error, and only that (the
+    // DISCONNECT it would send cannot be sealed).
+    let (mut c, mut s) = authenticated(
+        Preferences::defaults(),
+        Limits::default(),
+        Limits::default(),
+    );
+    c.t.set_packets_under_keys(PACKETS_PER_KEY, 0);
+    s.t.send_raw(&[21], true);
+    let stray_newkeys = s.t.take_output();
+    c.feed(&stray_newkeys);
+    c.feed(&stray_newkeys);
+    assert_eq!(c.seen.fatal.as_deref(), Some("Received unexpected packet"));
+    assert_eq!(c.seen.fatals, 1);
+    assert!(c.t.take_output().is_empty());
 
     // Received: the 2^32nd packet under the same keys is refused unopened.
     let (mut c, mut s) = authenticated(
