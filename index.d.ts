@@ -163,6 +163,8 @@ export interface SSH2StreamConfig {
   ident?: string;
   maxPacketSize?: number;
   highWaterMark?: number;
+  /** OpenSSH's RekeyLimit: bytes per key and direction before rekeying by ourselves ('64K', '500M', '1G'); lowers the cipher's limit. */
+  rekeyLimit?: number | string;
   algorithms?: Algorithms;
   debug?: (msg: string) => void;
 }

@@ -90,6 +90,7 @@ class SSH2Stream extends Duplex {
       ident: config.ident,
       greeting: config.greeting,
       maxPacketSize: config.maxPacketSize,
+      rekeyLimit: config.rekeyLimit,
       algorithms: config.algorithms,
       debug: config.debug !== DEBUG_NOOP,
     });

@@ -19,8 +19,10 @@ const server = new SSH2Stream({
   server: true,
   hostKeys: { 'ssh-ed25519': Buffer.from('key') },
   banner: 'hello',
+  rekeyLimit: '500M',
   algorithms: { cipher: ['aes128-gcm@openssh.com'], kex: constants.ALGORITHMS.KEX },
 });
+void new SSH2Stream({ rekeyLimit: 65536 });
 const client = new SSH2Stream({ privateKey: 'x', passphrase: 'y', debug: (m: string) => void m });
 client.pipe(server).pipe(client);
 

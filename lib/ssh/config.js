@@ -10,14 +10,39 @@ const DEFAULT_MAX_PACKET_SIZE = 35000;
 
 const ALGORITHM_KEYS = ['kex', 'serverHostKey', 'cipher', 'hmac', 'compress'];
 
+// rekeyLimit, OpenSSH's RekeyLimit: bytes, or a count with a K, M, G or T
+// suffix (powers of 1024). OpenSSH refuses 1 to 15 ("RekeyLimit too small");
+// 0 and 'default' keep the cipher's own limit (src/transport/rekey_limit.rs).
+const MIN_REKEY_LIMIT = 16;
+const REKEY_SCALE = { '': 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 };
+const REKEY_FORM = /^(\d{1,16})([KMGT]?)$/i;
+
 /** Appends CR LF unless the text already ends with it (0.4.10's greeting/banner rule). */
 function withCrlf(text) {
   return text.slice(-2) === '\r\n' ? text : `${text}\r\n`;
 }
 
+/** The rekeyLimit config key in bytes, or undefined for the default; throws a TypeError. */
+function rekeyLimitOf(value) {
+  if (value === undefined || value === null || value === 'default') return undefined;
+  let bytes = NaN;
+  if (typeof value === 'number') {
+    bytes = value;
+  } else if (typeof value === 'string') {
+    const m = REKEY_FORM.exec(value.trim());
+    if (m) bytes = Number(m[1]) * REKEY_SCALE[m[2].toUpperCase()];
+  }
+  if (!Number.isSafeInteger(bytes) || bytes < 0) {
+    throw new TypeError("rekeyLimit must be a number of bytes or a size like '1G', '500M' or '64K'");
+  }
+  if (bytes === 0) return undefined;
+  if (bytes < MIN_REKEY_LIMIT) throw new TypeError(`rekeyLimit too small: ${bytes} bytes (the least is ${MIN_REKEY_LIMIT}, as in OpenSSH)`);
+  return bytes;
+}
+
 /**
  * Validates `cfg` as 0.4.10 does and returns
- * { server, highWaterMark, maxPacketSize, debug, ident, greeting, banner, algorithms, hostKeys }.
+ * { server, highWaterMark, maxPacketSize, rekeyLimit, debug, ident, greeting, banner, algorithms, hostKeys }.
  * `algorithms` holds only the lists the app set (the engine fills in defaults).
  */
 function normalize(cfg, noop) {
@@ -27,6 +52,7 @@ function normalize(cfg, noop) {
     server,
     highWaterMark: typeof cfg.highWaterMark === 'number' ? cfg.highWaterMark : DEFAULT_HIGH_WATER_MARK,
     maxPacketSize: typeof cfg.maxPacketSize === 'number' ? cfg.maxPacketSize : DEFAULT_MAX_PACKET_SIZE,
+    rekeyLimit: rekeyLimitOf(cfg.rekeyLimit),
     debug: typeof cfg.debug === 'function' ? cfg.debug : noop,
     greeting: undefined,
     banner: undefined,

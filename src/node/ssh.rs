@@ -15,6 +15,7 @@ use crate::ssh::global_request::{GlobalRequest, GlobalRequestKind};
 use crate::ssh::{msg, Message, SessionState};
 use crate::transport::engine::{reason, Config, Event, Preferences, Transport};
 use crate::transport::kexinit::KexInit;
+use crate::transport::rekey_limit::Limits;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use std::borrow::Cow;
@@ -35,6 +36,9 @@ pub struct SessionConfig {
     pub ident: String,
     pub greeting: Option<String>,
     pub max_packet_size: Option<u32>,
+    /// Bytes per key and direction before rekeying by ourselves (lowers
+    /// the cipher's own limit; rekey_limit.rs).
+    pub rekey_limit: Option<f64>,
     pub algorithms: Option<AlgorithmPrefs>,
     /// Whether the stream has a debug function: the '_offers' and
     /// '_negotiated' events exist only for its output and are not built
@@ -250,7 +254,16 @@ impl SshSession {
 
     /// Sends a session-layer payload: its ciphertext, or None when queued.
     fn send(&mut self, payload: &[u8]) -> Option<WireBytes> {
-        if self.transport.send(payload) {
+        let sent = self.transport.send(payload);
+        self.sent_or_queued(sent)
+    }
+
+    /// What a send returns: its ciphertext, or None when it was queued
+    /// behind a key exchange. A send can start that exchange (the rekey
+    /// limits): then the KEXINIT is returned, so it goes out now rather
+    /// than wait for the next input, which may never come.
+    fn sent_or_queued(&mut self, sent: bool) -> Option<WireBytes> {
+        if sent || self.transport.has_output() {
             Some(self.transport.take_output().into())
         } else {
             None
@@ -273,7 +286,9 @@ impl SshSession {
             }
             None => self.transport.send(&m.to_payload()),
         };
-        if sealed {
+        // Queued, but a KEXINIT was sealed (the send reached a rekey limit):
+        // reported as output waiting, so lib/ssh.js pushes it.
+        if sealed || self.transport.has_output() {
             self.transport.output_len() as i64
         } else {
             -1
@@ -374,6 +389,11 @@ impl SshSession {
             algorithms: prefs,
             host_keys: Vec::new(),
             max_packet: config.max_packet_size.unwrap_or(35000) as usize,
+            rekey: Limits {
+                // lib/ssh/config.js has checked it: an integer, 16 or more.
+                volume: config.rekey_limit.map(|v| v as u64),
+                ..Limits::default()
+            },
         })
         .map_err(js_err)?;
         Ok(SshSession {
@@ -482,11 +502,8 @@ impl SshSession {
 
     #[napi(catch_unwind)]
     pub fn send_raw(&mut self, payload: &[u8], bypass: bool) -> Option<WireBytes> {
-        if self.transport.send_raw(payload, bypass) {
-            Some(self.transport.take_output().into())
-        } else {
-            None
-        }
+        let sent = self.transport.send_raw(payload, bypass);
+        self.sent_or_queued(sent)
     }
 
     #[napi(catch_unwind)]

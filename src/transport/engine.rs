@@ -10,7 +10,8 @@ use super::ident::{Header, IdentReader};
 use super::kexinit::{self, KexInit, Negotiated};
 
 mod gex;
-use super::packet::{DirectionKeys, Opener, Sealer};
+use super::packet::{DirectionKeys, Opener, Sealer, SEQUENCE_EXHAUSTED};
+use super::rekey_limit::{self, Limits};
 use crate::crypto::kex::{self as kexalg, DhGroup, Ephemeral, Group, KexSpec};
 use crate::crypto::mac::MacSpec;
 use crate::crypto::{self, CipherSpec};
@@ -116,6 +117,8 @@ pub struct Config {
     pub host_keys: Vec<Arc<Key>>,
     /// The largest packet_length accepted.
     pub max_packet: usize,
+    /// When to rekey by ourselves (rekey_limit.rs).
+    pub rekey: Limits,
 }
 
 /// Something the caller should act on.
@@ -218,6 +221,9 @@ pub struct Transport {
     /// Payload bytes in `queued`: what lib/ssh.js bounds by returning false.
     queued_len: usize,
     dead: bool,
+    /// Our keys sealed all the packets they may (rekey_limit.rs): the
+    /// session ended on a send; the next `feed` reports it.
+    exhausted_unreported: bool,
     pub bytes_in_keying: u64,
     deflate: Option<Deflater>,
     inflate: Option<Inflater>,
@@ -300,6 +306,7 @@ impl Transport {
             queued: Vec::new(),
             queued_len: 0,
             dead: false,
+            exhausted_unreported: false,
             bytes_in_keying: 0,
             deflate: None,
             inflate: None,
@@ -368,6 +375,7 @@ impl Transport {
 
     /// Processes received bytes, calling `on_event` for each event.
     pub fn feed(&mut self, mut data: &[u8], on_event: &mut dyn FnMut(Event<'_>)) {
+        self.report_exhausted(on_event);
         if self.dead {
             return;
         }
@@ -539,6 +547,11 @@ impl Transport {
                 self.fail(f, on_event);
                 break;
             }
+            self.report_exhausted(on_event);
+            // Received enough under these keys: start a key exchange.
+            if self.rekey_due(0) {
+                self.start_kex();
+            }
         }
         if let (Some(src), false) = (src, copied) {
             // After what `open_from` already wrote of a packet cut short.
@@ -570,6 +583,12 @@ impl Transport {
                 self.sealer.seal(&packed, &mut self.out);
             }
             None => self.sealer.seal_parts(head, body, &mut self.out),
+        }
+        if self.sealer.refused && !self.dead {
+            // Nothing more can be sent safely, not even a DISCONNECT.
+            self.dead = true;
+            self.exhausted_unreported = true;
+            return;
         }
         // The server's USERAUTH_SUCCESS starts delayed compression.
         if self.cfg.server && head.first() == Some(&USERAUTH_SUCCESS) {
@@ -626,6 +645,9 @@ impl Transport {
             .string(b"");
         let p = w.into_vec();
         self.seal(&p);
+        // Every caller ends the session, reporting why if it was a fault;
+        // keys too used to seal the DISCONNECT add no second error.
+        self.exhausted_unreported = false;
     }
 
     /// Sends DISCONNECT and ends the transport.
@@ -648,6 +670,10 @@ impl Transport {
     pub fn send_parts(&mut self, head: &[u8], body: &[u8], batch: usize) -> bool {
         if self.dead {
             return true;
+        }
+        // Sent enough under these keys: this packet waits for new ones.
+        if self.rekey_due(head.len() + body.len() + 5) {
+            self.start_kex();
         }
         if self.kex.is_some() || !self.first_kex_done {
             self.queued.push([head, body].concat());
@@ -673,6 +699,46 @@ impl Transport {
         } else {
             self.send(payload)
         }
+    }
+
+    /// Whether the rekey limits call for a key exchange before a packet of
+    /// about `next_out` bytes is sealed (rekey_limit.rs): only once keys
+    /// and user authentication are done, and none is being changed.
+    fn rekey_due(&self, next_out: usize) -> bool {
+        self.first_kex_done
+            && self.auth_done
+            && self.kex.is_none()
+            && !self.dead
+            && rekey_limit::due(
+                &self.cfg.rekey,
+                self.sealer.direction(),
+                self.opener.direction(),
+                next_out,
+            )
+    }
+
+    /// A send found our keys exhausted (see `seal_parts`): reported as the
+    /// fatal error it is.
+    fn report_exhausted(&mut self, on_event: &mut dyn FnMut(Event<'_>)) {
+        if std::mem::take(&mut self.exhausted_unreported) {
+            on_event(Event::Fatal {
+                message: SEQUENCE_EXHAUSTED.to_owned(),
+                level: "protocol",
+            });
+        }
+    }
+
+    /// What each direction did under its current keys: (sent, received).
+    pub fn key_usage(&self) -> (rekey_limit::Usage, rekey_limit::Usage) {
+        (self.sealer.usage, self.opener.usage)
+    }
+
+    /// Tests: pretend the current keys have sealed `sent` and opened
+    /// `received` packets (2^32 are not sent in a unit test).
+    #[cfg(test)]
+    pub fn set_packets_under_keys(&mut self, sent: u64, received: u64) {
+        self.sealer.usage.packets = sent;
+        self.opener.usage.packets = received;
     }
 
     /// Starts a key exchange (0.4.10's rekey()).
@@ -1358,10 +1424,19 @@ impl Transport {
         self.kex = None;
         let first = !self.first_kex_done;
         self.first_kex_done = true;
-        self.queued_len = 0;
-        for p in std::mem::take(&mut self.queued) {
+        // What waited goes out under the new keys, unless it is enough to
+        // need newer ones: the rest waits for those.
+        let mut queued = std::mem::take(&mut self.queued).into_iter();
+        for p in queued.by_ref() {
+            if self.rekey_due(p.len() + 5) {
+                self.start_kex();
+                self.queued.push(p);
+                break;
+            }
             self.seal(&p);
         }
+        self.queued.extend(queued);
+        self.queued_len = self.queued.iter().map(Vec::len).sum();
         if first {
             on_event(Event::Ready);
         }
@@ -1411,6 +1486,7 @@ mod wiped {
             algorithms: Preferences::shared_defaults(),
             host_keys: Vec::new(),
             max_packet: 35000,
+            rekey: Limits::default(),
         })
         .unwrap();
         let _: &Option<Secret> = &t.session_id;

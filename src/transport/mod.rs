@@ -9,6 +9,7 @@ pub mod engine;
 pub mod ident;
 pub mod kexinit;
 pub mod packet;
+pub mod rekey_limit;
 
 #[cfg(test)]
 mod tests;

@@ -11,6 +11,7 @@ use crate::crypto::evp::EvpCipher;
 use crate::crypto::gcm_seal::{self, GcmSealer};
 use crate::crypto::mac::{Mac, MacSpec};
 use crate::crypto::CipherSpec;
+use crate::transport::rekey_limit::{Direction, Usage};
 use crate::wire::Reader;
 use aws_lc_rs::aead::{self, Aad, LessSafeKey, Nonce, UnboundKey};
 use std::ops::Range;
@@ -39,6 +40,18 @@ const MAC_ERROR: u32 = 5;
 fn bad_length() -> PacketError {
     PacketError {
         message: "Bad packet length",
+        disconnect: Some(PROTOCOL_ERROR),
+    }
+}
+
+/// A 2^32nd packet under one set of keys: its sequence number would
+/// repeat (rekey_limit.rs). Refused before any cryptography uses it.
+pub const SEQUENCE_EXHAUSTED: &str =
+    "Too many packets under one set of keys (the sequence number would repeat)";
+
+fn exhausted() -> PacketError {
+    PacketError {
+        message: SEQUENCE_EXHAUSTED,
         disconnect: Some(PROTOCOL_ERROR),
     }
 }
@@ -149,6 +162,10 @@ fn gcm_next(iv: &mut [u8; 12]) {
 pub struct Sealer {
     prot: Protection,
     pub seq: u32,
+    /// Packets and blocks sealed under the current keys.
+    pub usage: Usage,
+    /// A packet was refused: the keys were exhausted (`usage`).
+    pub refused: bool,
     /// Random bytes for padding, refilled in bulk rather than per packet.
     pad_pool: Vec<u8>,
 }
@@ -158,6 +175,8 @@ impl Default for Sealer {
         Sealer {
             prot: Protection::Plain,
             seq: 0,
+            usage: Usage::default(),
+            refused: false,
             pad_pool: Vec::new(),
         }
     }
@@ -169,9 +188,18 @@ impl Sealer {
         match Protection::new(keys, true) {
             Some(p) => {
                 self.prot = p;
+                self.usage = Usage::default();
                 true
             }
             None => false,
+        }
+    }
+
+    /// This direction's usage and block size, for the rekey limits.
+    pub fn direction(&self) -> Direction {
+        Direction {
+            usage: self.usage,
+            block: self.prot.block_len(),
         }
     }
 
@@ -193,7 +221,13 @@ impl Sealer {
 
     /// Like `seal`, for a payload in two parts (a message header and its
     /// data), so bulk data is copied once: straight into the packet.
+    /// Nothing is written once the keys have sealed 2^32 packets: `refused`
+    /// is set instead, and the caller ends the session.
     pub fn seal_parts(&mut self, head: &[u8], body: &[u8], out: &mut Vec<u8>) {
+        if self.usage.exhausted() {
+            self.refused = true;
+            return;
+        }
         let payload_len = head.len() + body.len();
         let block = self.prot.block_len();
         let aligned = if self.prot.aligns_length() { 5 } else { 1 } + payload_len;
@@ -211,6 +245,7 @@ impl Sealer {
         out.reserve(total);
         let padding = self.padding(pad);
         let seq = self.seq;
+        self.usage.count(4 + packet_len as usize, block);
         let length = packet_len.to_be_bytes();
         // An AEAD encrypts the parts from where they lie, without joining
         // them first.
@@ -278,6 +313,8 @@ impl Sealer {
 pub struct Opener {
     prot: Protection,
     pub seq: u32,
+    /// Packets and blocks opened under the current keys.
+    pub usage: Usage,
     /// The largest packet_length accepted.
     pub max_packet: usize,
     /// A CBC/CTR packet's first block is already decrypted in the buffer
@@ -298,6 +335,7 @@ impl Opener {
         Opener {
             prot: Protection::Plain,
             seq: 0,
+            usage: Usage::default(),
             max_packet,
             first_block_done: false,
         }
@@ -308,9 +346,18 @@ impl Opener {
             Some(p) => {
                 self.prot = p;
                 self.first_block_done = false;
+                self.usage = Usage::default();
                 true
             }
             None => false,
+        }
+    }
+
+    /// This direction's usage and block size, for the rekey limits.
+    pub fn direction(&self) -> Direction {
+        Direction {
+            usage: self.usage,
+            block: self.prot.block_len(),
         }
     }
 
@@ -353,6 +400,9 @@ impl Opener {
     /// too little has arrived, the length is refused (`open` reports that),
     /// or a CBC/CTR packet's first block is still encrypted.
     pub fn peek_total(&self, buf: &[u8]) -> Option<usize> {
+        if self.usage.exhausted() {
+            return None;
+        }
         let len = match &self.prot {
             Protection::Chacha(keys) => {
                 let head: [u8; 4] = buf.get(..4)?.try_into().ok()?;
@@ -376,6 +426,9 @@ impl Opener {
     pub fn open_from(&mut self, src: &[u8], dst: &mut [u8]) -> Result<Option<Opened>, PacketError> {
         if !self.opens_out_of_place() {
             return Ok(None);
+        }
+        if self.usage.exhausted() && !src.is_empty() {
+            return Err(exhausted());
         }
         match &self.prot {
             Protection::Evp { .. } => return self.open_evp_from(src, dst),
@@ -504,6 +557,7 @@ impl Opener {
             });
         }
         self.seq = self.seq.wrapping_add(1);
+        self.usage.count(4 + len, self.prot.block_len());
         Ok(Some(Opened {
             consumed: 4 + len + self.prot.trailer_len(),
             payload: 5..4 + len - pad,
@@ -512,7 +566,12 @@ impl Opener {
 
     /// Opens the packet at the start of `buf`, decrypting it in place.
     /// Ok(None): more bytes are needed.
+    /// Once the keys have opened 2^32 packets, any further input is refused
+    /// (its sequence number would repeat).
     pub fn open(&mut self, buf: &mut [u8]) -> Result<Option<Opened>, PacketError> {
+        if self.usage.exhausted() && !buf.is_empty() {
+            return Err(exhausted());
+        }
         let seq = self.seq;
         let trailer = self.prot.trailer_len();
         let len = match &mut self.prot {
@@ -754,6 +813,69 @@ mod tests {
             assert_eq!(o.opens_out_of_place(), prefix == 0, "{suite:?}");
             let opened = o.open(&mut buf).unwrap().expect("whole now");
             assert_eq!(buf[opened.payload], [7u8; 100], "{suite:?}");
+        }
+    }
+
+    #[test]
+    fn no_2_to_the_32nd_packet_is_sealed_or_opened_under_one_set_of_keys() {
+        use crate::transport::rekey_limit::PACKETS_PER_KEY;
+        for suite in SUITES {
+            let (mut s, mut o) = pair(suite);
+            let (_, mut across) = pair(suite);
+            s.usage.packets = PACKETS_PER_KEY - 1;
+            o.usage.packets = PACKETS_PER_KEY - 1;
+            across.usage.packets = PACKETS_PER_KEY - 1;
+            let mut wire = Vec::new();
+            s.seal(b"the last one", &mut wire);
+            assert!(!s.refused, "{suite:?}");
+            let sealed = wire.len();
+            s.seal(b"one too many", &mut wire);
+            assert!(s.refused, "{suite:?}");
+            assert_eq!(wire.len(), sealed, "nothing written, {suite:?}");
+            // The last one opens; any byte after it is refused, and so is
+            // any input at all once the count is reached.
+            let mut dst = vec![0; wire.len()];
+            if across.opens_out_of_place() {
+                assert!(across.open_from(&wire, &mut dst).unwrap().is_some());
+                assert_eq!(
+                    across.open_from(&wire, &mut dst).err().unwrap().message,
+                    SEQUENCE_EXHAUSTED
+                );
+            }
+            let mut buf = wire.clone();
+            let opened = o.open(&mut buf).unwrap().expect("whole");
+            assert_eq!(&buf[opened.payload], b"the last one", "{suite:?}");
+            assert!(o.open(&mut []).unwrap().is_none(), "nothing more came");
+            assert_eq!(
+                o.open(&mut wire.clone()).err().unwrap().message,
+                SEQUENCE_EXHAUSTED,
+                "{suite:?}"
+            );
+            assert_eq!(o.peek_total(&wire), None);
+            // New keys start a new count.
+            if let Some((c, m)) = suite {
+                assert!(s.rekey(&keys(c, m)) && o.rekey(&keys(c, m)));
+                assert_eq!((s.usage.packets, o.usage.packets), (0, 0));
+            }
+        }
+    }
+
+    #[test]
+    fn usage_counts_packets_and_blocks_as_openssh_does() {
+        for suite in SUITES {
+            let (mut s, mut o) = pair(suite);
+            let mut wire = Vec::new();
+            for n in [0, 1, 100, 1000, 32768] {
+                s.seal(&vec![9; n], &mut wire);
+            }
+            while let Some(opened) = o.open(&mut wire).unwrap() {
+                wire.drain(..opened.consumed);
+            }
+            assert_eq!(s.usage, o.usage, "{suite:?}");
+            assert_eq!(s.usage.packets, 5);
+            // Each packet's length field through its padding, in blocks.
+            let block = s.prot.block_len() as u64;
+            assert!(s.usage.blocks * block >= 33869 && s.usage.blocks * block <= 33869 + 5 * 40);
         }
     }
 
