@@ -185,6 +185,20 @@ test('write stream: destroy() while opening closes the handle once it comes, the
   assert.deepStrictEqual(requests, ['OPEN', 'CLOSE']);
 });
 
+test('write stream: destroy() between OPEN and FSETSTAT closes the handle without emitting open', async (t) => {
+  const streams = [];
+  const { client, server, requests } = await scripted(t, {
+    FSETSTAT: (id) => {
+      streams[0].destroy();
+      server.status(id, STATUS_CODE.OK);
+    },
+  });
+  streams.push(client.createWriteStream('/f'));
+  const rec = record(streams[0]);
+  assert.deepStrictEqual(await rec.done, ['close']);
+  assert.deepStrictEqual(requests, ['OPEN', 'FSETSTAT', 'CLOSE']);
+});
+
 test("read stream: 'end', then the handle is closed, then 'close'; a failed READ is one 'error', then 'close'", async (t) => {
   const { client, server, requests } = await scripted(t, {
     READ: (id, _handle, offset) => (offset === 0 ? server.data(id, Buffer.from('hello')) : server.status(id, STATUS_CODE.EOF)),

@@ -83,6 +83,8 @@ function whenOpen(stream, fn) {
 
 /** The handle is ready: 'open' and 'ready', then what waited for it. */
 function opened(stream, handle) {
+  // Destroyed while opening: the handle is only closed.
+  if (stream.destroyed) return openFailed(stream, null);
   stream._opening = false;
   stream.emit('open', handle);
   stream.emit('ready');
@@ -119,7 +121,6 @@ function openFile(stream, then) {
   stream.sftp.open(stream.path, stream.flags, stream.mode, (err, handle) => {
     if (err) return openFailed(stream, err);
     stream.handle = handle;
-    // Destroyed while opening: the handle is only closed.
     if (stream.destroyed) return openFailed(stream, null);
     then(handle);
   });
