@@ -41,7 +41,22 @@ function ownOptions(options) {
   return Object.create(options);
 }
 
-/** What both streams share: path, flags, mode, handle, autoClose, start. */
+/**
+ * What both streams share: path, flags, mode, handle, autoClose, start.
+ * The stream ends as today's fs streams do, on every Node from 18 on: Node
+ * destroys it after 'end' or 'finish' when autoClose is set (autoDestroy),
+ * _destroy closes the handle, and Node emits 'close' (emitClose) after it;
+ * an error is 'error' once, then 'close'. (0.4.10 turned emitClose off and
+ * destroyed the write stream inside _final before calling back, so on Node
+ * 18 and later 'finish' never came and ssh2-sftp-client's put(), which
+ * waits for it, never resolved.)
+ */
+function streamOptions(options) {
+  if (options.autoDestroy === undefined) options.autoDestroy = options.autoClose === undefined ? true : !!options.autoClose;
+  if (options.emitClose === undefined) options.emitClose = true;
+  return options;
+}
+
 function setUp(stream, sftp, path, options, defaultFlags) {
   stream.path = path;
   stream.flags = options.flags === undefined ? defaultFlags : options.flags;
@@ -52,49 +67,82 @@ function setUp(stream, sftp, path, options, defaultFlags) {
   stream.handle = options.handle === undefined ? null : options.handle;
   stream.sftp = sftp;
   stream._opening = false;
+  // Run once the handle is ready ('open'), or dropped if opening fails.
+  stream._whenOpen = [];
   if (stream.start !== undefined) {
     checkPosition(stream.start, 'start');
     stream.pos = stream.start;
   }
 }
 
-/** Opens `stream.path`, then runs `opened(handle)`; an error ends the stream. */
-function openFile(stream, opened) {
+/** Runs `fn` now if the handle is ready, else once it is. */
+function whenOpen(stream, fn) {
+  if (Buffer.isBuffer(stream.handle) && !stream._opening) return fn();
+  stream._whenOpen.push(fn);
+}
+
+/** The handle is ready: 'open' and 'ready', then what waited for it. */
+function opened(stream, handle) {
+  // Destroyed while opening: the handle is only closed.
+  if (stream.destroyed) return openFailed(stream, null);
+  stream._opening = false;
+  stream.emit('open', handle);
+  stream.emit('ready');
+  const waiting = stream._whenOpen;
+  stream._whenOpen = [];
+  for (const fn of waiting) fn();
+}
+
+/** An error the stream cannot go on from: destroyed with it (once), or only reported without autoClose, as fs streams do. */
+function fail(stream, err) {
+  if (!err || stream.destroyed) return;
+  if (stream.autoClose) stream.destroy(err);
+  else stream.emit('error', err);
+}
+
+/**
+ * Opening failed, or was cut short by destroy() (`err` null;
+ * `stream.handle` is what must still be closed, if anything): what waited
+ * for the handle is dropped, except a destroy() under way, which closes it
+ * now; then the error, if any.
+ */
+function openFailed(stream, err) {
+  stream._opening = false;
+  const waiting = stream._whenOpen;
+  stream._whenOpen = [];
+  for (const fn of waiting) if (fn.closes) fn();
+  fail(stream, err);
+}
+
+/** Opens `stream.path`, then runs `then(handle)`; an error fails the stream. */
+function openFile(stream, then) {
   if (stream._opening) return;
   stream._opening = true;
   stream.sftp.open(stream.path, stream.flags, stream.mode, (err, handle) => {
-    stream._opening = false;
-    if (err) {
-      stream.emit('error', err);
-      if (stream.autoClose) stream.destroy();
-      return;
-    }
+    if (err) return openFailed(stream, err);
     stream.handle = handle;
-    opened(handle);
+    if (stream.destroyed) return openFailed(stream, null);
+    then(handle);
   });
 }
 
 /** _destroy for both: close the handle (after the open, if one is under way). */
 function destroyFile(err, cb) {
-  if (this._opening && !Buffer.isBuffer(this.handle)) {
-    this.once('open', () => closeFile(this, cb, err));
+  if (this._opening) {
+    const close = () => closeFile(this, cb, err);
+    close.closes = true;
+    this._whenOpen.push(close);
     return;
   }
   closeFile(this, cb, err);
-  this.handle = null;
-  this._opening = false;
 }
 
 function closeFile(stream, cb, err) {
-  const onClose = (closeErr) => {
-    const e = closeErr || err;
-    // Node's stream sets its own `closed` once this callback runs.
-    cb(e);
-    // emitClose is off (fs streams of 0.4.10's day did this by hand).
-    if (!e) stream.emit('close');
-  };
-  if (!stream.handle) return onClose();
-  stream.sftp.close(stream.handle, onClose);
+  const handle = stream.handle;
+  stream.handle = null;
+  // Node's stream emits 'error' (if any) and then 'close' once cb runs.
+  if (!Buffer.isBuffer(handle)) return cb(err);
+  stream.sftp.close(handle, (closeErr) => cb(err || closeErr));
 }
 
 const pending = {
@@ -106,9 +154,8 @@ const pending = {
 
 class ReadStream extends Readable {
   constructor(sftp, path, options_) {
-    const options = ownOptions(options_);
+    const options = streamOptions(ownOptions(options_));
     if (options.highWaterMark === undefined) options.highWaterMark = 64 * 1024;
-    options.emitClose = false;
     super(options);
     setUp(this, sftp, path, options, 'r');
     this.end = options.end;
@@ -119,37 +166,28 @@ class ReadStream extends Readable {
       checkPosition(this.end, 'end');
       if (this.start !== undefined && this.start > this.end) throw new OutOfRangeError('start', `<= "end" (here: ${this.end})`, this.start);
     }
-    this.on('end', function () {
-      if (this.autoClose) this.destroy();
-    });
     if (!Buffer.isBuffer(this.handle)) this.open();
   }
 
   open() {
-    openFile(this, (handle) => {
-      this.emit('open', handle);
-      this.emit('ready');
-      this.read();
-    });
+    openFile(this, (handle) => opened(this, handle));
   }
 
   _read(n) {
-    if (!Buffer.isBuffer(this.handle)) return void this.once('open', () => this._read(n));
-    if (this.destroyed) return;
-    // `end` is inclusive, as in fs.createReadStream.
-    const want = Math.min(n, this.end - this.pos + 1);
-    if (want <= 0) return void this.push(null);
-    const buf = Buffer.allocUnsafe(want);
-    this.sftp.readData(this.handle, buf, 0, want, this.pos, (err, nb) => {
-      if (err) {
-        this.emit('error', err);
-        if (this.autoClose) this.destroy();
-        return;
-      }
-      this.pos += nb;
-      this.bytesRead += nb;
-      // 0 bytes is EOF.
-      this.push(nb > 0 ? buf.subarray(0, nb) : null);
+    whenOpen(this, () => {
+      if (this.destroyed) return;
+      // `end` is inclusive, as in fs.createReadStream.
+      const want = Math.min(n, this.end - this.pos + 1);
+      if (want <= 0) return void this.push(null);
+      const buf = Buffer.allocUnsafe(want);
+      this.sftp.readData(this.handle, buf, 0, want, this.pos, (err, nb) => {
+        if (this.destroyed) return;
+        if (err) return fail(this, err);
+        this.pos += nb;
+        this.bytesRead += nb;
+        // 0 bytes is EOF.
+        this.push(nb > 0 ? buf.subarray(0, nb) : null);
+      });
     });
   }
 
@@ -162,46 +200,38 @@ Object.defineProperty(ReadStream.prototype, 'pending', pending);
 
 class WriteStream extends Writable {
   constructor(sftp, path, options_) {
-    const options = ownOptions(options_);
-    options.emitClose = false;
+    const options = streamOptions(ownOptions(options_));
     super(options);
     setUp(this, sftp, path, options, 'w');
     this.bytesWritten = 0;
     if (options.encoding) this.setDefaultEncoding(options.encoding);
-    this.on('finish', function () {
-      if (this._writableState.finalCalled) return;
-      if (this.autoClose) this.destroy();
-    });
     if (!Buffer.isBuffer(this.handle)) this.open();
   }
 
+  // 'finish' once every write is acknowledged and the file is open (an
+  // end() with nothing written still creates it); Node then destroys the
+  // stream when autoClose is set, which closes the handle, then 'close'.
   _final(cb) {
-    if (this.autoClose) this.destroy();
-    cb();
+    whenOpen(this, () => cb());
   }
 
   open() {
     openFile(this, (handle) => {
-      const ready = () => {
-        this.emit('open', handle);
-        this.emit('ready');
-      };
       // fchmod, or chmod for servers without it; then, for an append, the
       // size to write at, since SFTP v3 writes at explicit offsets only.
       const chmodded = () => {
-        if (this.flags[0] !== 'a') return ready();
+        if (this.flags[0] !== 'a') return opened(this, handle);
         this.sftp.fstat(handle, (err, st) => {
           if (!err) return atSize(st);
           this.sftp.stat(this.path, (err2, st2) => {
             if (!err2) return atSize(st2);
-            this.destroy();
-            this.emit('error', err);
+            openFailed(this, err);
           });
         });
       };
       const atSize = (st) => {
         this.pos = st.size;
-        ready();
+        opened(this, handle);
       };
       this.sftp.fchmod(handle, this.mode, (err) => {
         if (!err) return chmodded();
@@ -211,34 +241,36 @@ class WriteStream extends Writable {
   }
 
   _write(data, encoding, cb) {
-    if (!Buffer.isBuffer(data)) return void this.emit('error', new InvalidArgTypeError('data', 'Buffer', data));
-    if (!Buffer.isBuffer(this.handle)) return void this.once('open', () => this._write(data, encoding, cb));
-    this.sftp.writeData(this.handle, data, 0, data.length, this.pos, (err, bytes) => {
-      if (err) {
-        if (this.autoClose) this.destroy();
-        return cb(err);
-      }
-      this.bytesWritten += bytes;
-      cb();
+    if (!Buffer.isBuffer(data)) return void cb(new InvalidArgTypeError('data', 'Buffer', data));
+    whenOpen(this, () => {
+      this.sftp.writeData(this.handle, data, 0, data.length, this.pos, (err, bytes) => {
+        // An error goes to cb: Node reports it once and, with autoClose, destroys.
+        if (err) return cb(err);
+        this.bytesWritten += bytes;
+        cb();
+      });
+      this.pos += data.length;
     });
-    this.pos += data.length;
   }
 
   _writev(chunks, cb) {
-    if (!Buffer.isBuffer(this.handle)) return void this.once('open', () => this._writev(chunks, cb));
-    let left = chunks.length;
-    const onWrite = (err, bytes) => {
-      if (err) {
-        this.destroy();
-        return cb(err);
+    whenOpen(this, () => {
+      let left = chunks.length;
+      let failed = false;
+      const onWrite = (err, bytes) => {
+        if (failed) return;
+        if (err) {
+          failed = true;
+          return cb(err);
+        }
+        this.bytesWritten += bytes;
+        if (--left === 0) cb();
+      };
+      for (const { chunk } of chunks) {
+        this.sftp.writeData(this.handle, chunk, 0, chunk.length, this.pos, onWrite);
+        this.pos += chunk.length;
       }
-      this.bytesWritten += bytes;
-      if (--left === 0) cb();
-    };
-    for (const { chunk } of chunks) {
-      this.sftp.writeData(this.handle, chunk, 0, chunk.length, this.pos, onWrite);
-      this.pos += chunk.length;
-    }
+    });
   }
 
   close(cb) {
@@ -246,8 +278,10 @@ class WriteStream extends Writable {
       if (this.closed) return void process.nextTick(cb);
       this.on('close', cb);
     }
+    // Already finished: end() would only fail, and nothing else closes.
+    if (this.writableFinished) return void this.destroy();
     // Without autoClose, nothing else would close the handle at the end.
-    if (!this.autoClose) this.on('finish', this.destroy.bind(this));
+    if (!this.autoClose) this.on('finish', () => this.destroy());
     this.end();
   }
 }
