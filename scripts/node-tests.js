@@ -28,11 +28,20 @@ const HEAVY = [
   'ssh2-openssh.test.js',
 ];
 
+/** The *.test.js files under `dir`, as paths relative to it, subfolders (e.g. hostile/) included. */
+function walk(dir, prefix = '') {
+  const out = [];
+  for (const entry of fs.readdirSync(path.join(dir, prefix), { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) out.push(...walk(dir, rel));
+    else if (entry.name.endsWith('.test.js')) out.push(rel);
+  }
+  return out;
+}
+
 /** The *.test.js files in __test__/, sorted; with `parts`, those whose name contains one of them; `quick`: not the HEAVY ones. */
 function testFiles(parts = [], quick = false) {
-  return fs
-    .readdirSync(TEST_DIR)
-    .filter((f) => f.endsWith('.test.js'))
+  return walk(TEST_DIR)
     .filter((f) => parts.length === 0 || parts.some((p) => f.includes(p)))
     .filter((f) => !quick || !HEAVY.includes(f))
     .sort()

@@ -17,6 +17,8 @@ pub enum DecodeError {
     UnexpectedAuthMessage { method: String },
     /// Channel data beyond the window or packet size we granted.
     Flow(super::windows::WindowError),
+    /// Server: more unanswered user-auth requests than we keep.
+    TooManyAuthRequests,
 }
 
 impl fmt::Display for DecodeError {
@@ -28,6 +30,13 @@ impl fmt::Display for DecodeError {
                 write!(f, "Invalid authentication method: {method}")
             }
             DecodeError::Flow(e) => e.fmt(f),
+            DecodeError::TooManyAuthRequests => {
+                write!(
+                    f,
+                    "Too many pending authentication requests (more than {})",
+                    super::session::MAX_PENDING_AUTH
+                )
+            }
         }
     }
 }

@@ -60,6 +60,12 @@ pub struct SessionState {
     pub old_exit_bug: bool,
 }
 
+/// Server: the unanswered user-auth requests a client may pipeline before
+/// it is disconnected. Each waits for the app's answer, so a client that
+/// sends them without waiting would otherwise grow the queue without end.
+/// ssh2@0.8's Server keeps 10 of its own and disconnects past them.
+pub const MAX_PENDING_AUTH: usize = 32;
+
 /// RSA signature algorithms, strongest first, for a client choosing one.
 const RSA_SHA2: [&str; 2] = ["rsa-sha2-512", "rsa-sha2-256"];
 
@@ -102,6 +108,11 @@ impl SessionState {
         let msg = Message::decode(payload, ctx)?;
         self.windows.received(&msg).map_err(DecodeError::Flow)?;
         match &msg {
+            Message::UserauthRequest(_)
+                if self.server && self.pending.len() >= MAX_PENDING_AUTH =>
+            {
+                return Err(DecodeError::TooManyAuthRequests);
+            }
             Message::UserauthRequest(req) if self.server => self.pending.push_back(PendingAuth {
                 method: req.method.name().to_owned(),
                 algorithm: match &req.method {
@@ -270,6 +281,22 @@ mod tests {
             AuthStateError::PublickeyNotInProgress.to_string(),
             "\"publickey\" auth not in progress"
         );
+    }
+
+    #[test]
+    fn a_server_keeps_a_bounded_number_of_unanswered_auth_requests() {
+        let mut server = SessionState::new(true);
+        let req = Message::UserauthRequest(pk_query("ssh-ed25519", b"k")).to_payload();
+        for _ in 0..MAX_PENDING_AUTH {
+            server.decode(&req).unwrap();
+        }
+        assert_eq!(
+            server.decode(&req).unwrap_err(),
+            DecodeError::TooManyAuthRequests
+        );
+        // An answer makes room again.
+        server.server_answer().unwrap();
+        server.decode(&req).unwrap();
     }
 
     #[test]
