@@ -221,7 +221,7 @@ impl Ephemeral {
         let mut x = Zeroizing::new(vec![0u8; 64]);
         aws_lc_rs::rand::fill(&mut x[..]).ok()?;
         x[0] |= 0x80;
-        let e = crate::keys::mod_exp(&group.g, &x, &group.p)?;
+        let e = super::bignum::mod_exp(&group.g, &x, &group.p)?;
         Some((Ephemeral::Dh { x, group }, e))
     }
 
@@ -235,7 +235,7 @@ impl Ephemeral {
                 if !dh_value_in_range(f, &group.p) {
                     return Err(InvalidPublicValue);
                 }
-                crate::keys::mod_exp(f, &x, &group.p)
+                super::bignum::mod_exp(f, &x, &group.p)
                     .map(Zeroizing::new)
                     .ok_or(InvalidPublicValue)
             }
@@ -358,7 +358,7 @@ fn modp_prime(bits: u32) -> Option<&'static [u8]> {
     use std::sync::OnceLock;
     static PRIMES: OnceLock<Vec<(u32, Vec<u8>)>> = OnceLock::new();
     let primes = PRIMES.get_or_init(|| {
-        crate::transport::dh_groups::HEX
+        super::dh_groups::HEX
             .iter()
             .map(|(bits, hex)| {
                 let hex: String = hex.split_whitespace().collect();

@@ -1,8 +1,12 @@
 //! The algorithms behind the transport, each named as SSH names it: packet
-//! ciphers and MACs (what protects a packet) and key agreement. Everything
-//! comes from aws-lc (aws-lc-rs, or aws-lc-sys where the safe API stops).
+//! ciphers and MACs (what protects a packet), key agreement and its
+//! groups, and the big-number arithmetic under DH and the legacy key types.
+//! Everything comes from aws-lc (aws-lc-rs, or aws-lc-sys where the safe API
+//! stops). The transport and the key code use this module; it uses neither.
 
+pub mod bignum;
 pub mod chacha;
+mod dh_groups;
 pub mod evp;
 pub mod gcm_seal;
 pub mod kex;
@@ -102,6 +106,41 @@ pub fn implemented(category: &str, name: &str) -> bool {
         "hmac" => mac::MacSpec::from_name(name).is_some(),
         "compress" => matches!(name, "none" | "zlib" | "zlib@openssh.com"),
         _ => false,
+    }
+}
+
+/// crypto sits below the layers that use it: it reads no module of theirs,
+/// so an algorithm can be tested, and later moved, on its own.
+#[cfg(test)]
+mod layering_tests {
+    #[test]
+    fn crypto_uses_no_layer_above_it() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/crypto");
+        // Built here so this file does not name them itself.
+        let above: Vec<String> = ["transport", "ssh", "sftp", "keys", "node"]
+            .iter()
+            .flat_map(|m| [format!("crate::{m}"), format!("super::super::{m}")])
+            .collect();
+        let mut files = 0;
+        for entry in std::fs::read_dir(&dir).expect("src/crypto is readable") {
+            let path = entry.expect("a directory entry").path();
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            files += 1;
+            let text = std::fs::read_to_string(&path).expect("a source file");
+            for (n, line) in text.lines().enumerate() {
+                for a in &above {
+                    assert!(
+                        !line.contains(a.as_str()),
+                        "{}:{}: crypto must not use {a}",
+                        path.display(),
+                        n + 1
+                    );
+                }
+            }
+        }
+        assert!(files >= 8, "read {files} files of src/crypto");
     }
 }
 

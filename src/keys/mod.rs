@@ -35,8 +35,6 @@ mod sys;
 pub use error::{KeyError, KeyResult};
 pub use private::PrivateKey;
 pub use public::{Curve, PublicKey};
-/// base^exp mod m on big-endian magnitudes (Diffie-Hellman uses it too).
-pub use sys::mod_exp;
 
 /// A parsed key: public, or public and private.
 pub struct Key {

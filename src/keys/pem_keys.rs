@@ -244,7 +244,7 @@ fn pkcs8(der_bytes: &[u8], decrypted: bool) -> KeyResult<Key> {
 
 /// y = g^x mod p, for PKCS#8 DSA keys that carry only x.
 fn dsa_public(p: &[u8], g: &[u8], x: &[u8]) -> Option<Vec<u8>> {
-    sys::mod_exp(g, x, p)
+    crate::crypto::bignum::mod_exp(g, x, p)
 }
 
 /// EncryptedPrivateKeyInfo with PBES2 (PBKDF2-HMAC-SHA1/256/512 and

@@ -3,48 +3,10 @@
 //! symmetric ciphers of old key files. Every pointer is owned by a guard
 //! that frees it; every call's status is checked.
 
+use crate::crypto::bignum::{bn_bytes, Bn};
 use crate::crypto::evp::EvpCipher;
 use aws_lc_sys as sys;
 use std::ptr;
-
-/// An owned BIGNUM.
-struct Bn(*mut sys::BIGNUM);
-
-impl Bn {
-    fn from_bytes(b: &[u8]) -> Option<Bn> {
-        // SAFETY: BN_bin2bn reads exactly b.len() bytes; a null return is handled.
-        let p = unsafe { sys::BN_bin2bn(b.as_ptr(), b.len(), ptr::null_mut()) };
-        (!p.is_null()).then_some(Bn(p))
-    }
-
-    fn new() -> Option<Bn> {
-        // SAFETY: plain allocation; null checked.
-        let p = unsafe { sys::BN_new() };
-        (!p.is_null()).then_some(Bn(p))
-    }
-}
-
-impl Drop for Bn {
-    fn drop(&mut self) {
-        // Cleared, not just freed: these hold private key parts, DH
-        // exponents and shared secrets.
-        // SAFETY: we own the pointer.
-        unsafe { sys::BN_clear_free(self.0) }
-    }
-}
-
-/// The big-endian magnitude of a BIGNUM we do not own.
-fn bn_bytes(bn: *const sys::BIGNUM) -> Vec<u8> {
-    if bn.is_null() {
-        return Vec::new();
-    }
-    // SAFETY: BN_num_bytes tells how much BN_bn2bin writes.
-    unsafe {
-        let mut out = vec![0u8; sys::BN_num_bytes(bn) as usize];
-        sys::BN_bn2bin(bn, out.as_mut_ptr());
-        out
-    }
-}
 
 /// The components of an RSA key, big-endian magnitudes.
 pub struct RsaParts<'a> {
@@ -208,31 +170,6 @@ pub fn rsa_crt_exponents(d: &[u8], p: &[u8], q: &[u8]) -> Option<(Vec<u8>, Vec<u
             let q1 = out.pop()?;
             let p1 = out.pop()?;
             Some((p1, q1))
-        })();
-        sys::BN_CTX_free(ctx);
-        result
-    }
-}
-
-/// base^exp mod m (for deriving a DSA public value from x).
-pub fn mod_exp(base: &[u8], exp: &[u8], m: &[u8]) -> Option<Vec<u8>> {
-    // SAFETY: every BIGNUM is owned by a guard; the context is freed below.
-    unsafe {
-        let ctx = sys::BN_CTX_new();
-        if ctx.is_null() {
-            return None;
-        }
-        let result = (|| {
-            let (b, e, m) = (
-                Bn::from_bytes(base)?,
-                Bn::from_bytes(exp)?,
-                Bn::from_bytes(m)?,
-            );
-            let r = Bn::new()?;
-            if sys::BN_mod_exp_mont_consttime(r.0, b.0, e.0, m.0, ctx, ptr::null()) != 1 {
-                return None;
-            }
-            Some(bn_bytes(r.0))
         })();
         sys::BN_CTX_free(ctx);
         result

@@ -4,7 +4,6 @@
 
 pub mod algorithms;
 pub mod compression;
-pub mod dh_groups;
 pub mod engine;
 pub mod ident;
 pub mod kexinit;
