@@ -11,6 +11,7 @@ pub mod evp;
 pub mod gcm_seal;
 pub mod kex;
 pub mod mac;
+pub mod signature;
 
 use evp::EvpAlg;
 
@@ -91,17 +92,7 @@ impl CipherSpec {
 pub fn implemented(category: &str, name: &str) -> bool {
     match category {
         "kex" => kex::KexSpec::from_name(name).is_some(),
-        "serverHostKey" => matches!(
-            name,
-            "ssh-ed25519"
-                | "ecdsa-sha2-nistp256"
-                | "ecdsa-sha2-nistp384"
-                | "ecdsa-sha2-nistp521"
-                | "rsa-sha2-512"
-                | "rsa-sha2-256"
-                | "ssh-rsa"
-                | "ssh-dss"
-        ),
+        "serverHostKey" => signature::find(name).is_some(),
         "cipher" => CipherSpec::from_name(name).is_some(),
         "hmac" => mac::MacSpec::from_name(name).is_some(),
         "compress" => matches!(name, "none" | "zlib" | "zlib@openssh.com"),

@@ -5,6 +5,7 @@ use super::bounds;
 use super::der::{self, oid};
 use super::error::{fail, KeyResult};
 use super::sys;
+use crate::crypto::signature;
 use crate::wire::{Reader, Writer};
 use aws_lc_rs::digest;
 use aws_lc_rs::signature::{self as sig, UnparsedPublicKey, VerificationAlgorithm};
@@ -122,14 +123,15 @@ pub fn hash_of(name: &str) -> Option<(&'static digest::Algorithm, i32)> {
     }
 }
 
-/// The hash an SSH signature algorithm uses with an RSA key.
+/// The hash an SSH signature algorithm uses with an RSA key (a
+/// certificate's name signs as its key's algorithm).
 pub fn rsa_hash_for(sig_algo: &str) -> Option<&'static str> {
-    match sig_algo {
-        "ssh-rsa" | "ssh-rsa-cert-v01@openssh.com" => Some("sha1"),
-        "rsa-sha2-256" | "rsa-sha2-256-cert-v01@openssh.com" => Some("sha256"),
-        "rsa-sha2-512" | "rsa-sha2-512-cert-v01@openssh.com" => Some("sha512"),
-        _ => None,
-    }
+    let name = sig_algo
+        .strip_suffix("-cert-v01@openssh.com")
+        .unwrap_or(sig_algo);
+    signature::find(name)
+        .filter(|a| a.key_type == "ssh-rsa")
+        .map(|a| a.hash)
 }
 
 fn strip_zeros(b: &[u8]) -> &[u8] {
@@ -386,5 +388,26 @@ impl PublicKey {
         };
         let d = digest::digest(&digest::SHA1_FOR_LEGACY_USE_ONLY, data);
         sys::dsa_verify(p, q, g, y, d.as_ref(), r, s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rsa_hash_for;
+
+    #[test]
+    fn rsa_hashes_by_signature_name_and_certificate_name() {
+        assert_eq!(rsa_hash_for("ssh-rsa"), Some("sha1"));
+        assert_eq!(rsa_hash_for("rsa-sha2-256"), Some("sha256"));
+        assert_eq!(rsa_hash_for("rsa-sha2-512"), Some("sha512"));
+        assert_eq!(rsa_hash_for("ssh-rsa-cert-v01@openssh.com"), Some("sha1"));
+        assert_eq!(
+            rsa_hash_for("rsa-sha2-512-cert-v01@openssh.com"),
+            Some("sha512")
+        );
+        // Not RSA's: no hash, so an RSA key refuses to sign under them.
+        assert_eq!(rsa_hash_for("ssh-ed25519"), None);
+        assert_eq!(rsa_hash_for("ecdsa-sha2-nistp256"), None);
+        assert_eq!(rsa_hash_for("rsa-sha2-384"), None);
     }
 }

@@ -7,6 +7,7 @@ use super::auth::{AuthMethod, UserauthRequest};
 use super::message::{DecodeContext, Message};
 use super::windows::ChannelWindows;
 use super::DecodeError;
+use crate::crypto::signature;
 use crate::wire::Writer;
 use std::collections::VecDeque;
 
@@ -65,9 +66,6 @@ pub struct SessionState {
 /// sends them without waiting would otherwise grow the queue without end.
 /// ssh2@0.8's Server keeps 10 of its own and disconnects past them.
 pub const MAX_PENDING_AUTH: usize = 32;
-
-/// RSA signature algorithms, strongest first, for a client choosing one.
-const RSA_SHA2: [&str; 2] = ["rsa-sha2-512", "rsa-sha2-256"];
 
 impl SessionState {
     pub fn new(server: bool) -> Self {
@@ -152,15 +150,16 @@ impl SessionState {
         w.into_vec()
     }
 
-    /// Client: the signature algorithm for a key of `key_type`. An RSA key
-    /// signs with rsa-sha2-512/256 when the server lists one in
-    /// server-sig-algs, else with ssh-rsa as 0.4.10 did.
+    /// Client: the signature algorithm for a key of `key_type`: the
+    /// strongest other name the key signs under that the server lists in
+    /// server-sig-algs (only RSA has others: rsa-sha2-512/256), else the
+    /// key type's own name (ssh-rsa for RSA, as 0.4.10 did).
     pub fn signature_algorithm(&self, key_type: &str) -> String {
-        if key_type == "ssh-rsa" {
-            if let Some(algs) = &self.server_sig_algs {
-                if let Some(a) = RSA_SHA2.iter().find(|a| algs.iter().any(|s| s == *a)) {
-                    return (*a).to_owned();
-                }
+        if let Some(algs) = &self.server_sig_algs {
+            let listed = signature::for_key_type(key_type)
+                .find(|a| a.name != key_type && algs.iter().any(|s| s == a.name));
+            if let Some(a) = listed {
+                return a.name.to_owned();
             }
         }
         key_type.to_owned()
@@ -216,9 +215,9 @@ impl SessionState {
             Some(p) if p.method == "publickey" => {
                 let requested = p.algorithm.clone().unwrap_or_default();
                 self.pending.pop_front();
-                let rsa_alias =
-                    app_algorithm == "ssh-rsa" && RSA_SHA2.contains(&requested.as_str());
-                Ok(if rsa_alias || app_algorithm.is_empty() {
+                // The app named the key type the requested name signs with.
+                let key_type_alias = signature::key_type_of(&requested) == Some(app_algorithm);
+                Ok(if key_type_alias || app_algorithm.is_empty() {
                     requested
                 } else {
                     app_algorithm.to_owned()

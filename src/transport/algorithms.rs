@@ -4,6 +4,8 @@
 //! (strongest first, as OpenSSH 9 orders them); `extra` is accepted when the
 //! app asks for it by name.
 
+use crate::crypto::signature;
+
 /// One category of negotiated algorithm.
 #[derive(Debug, Clone, Copy)]
 pub struct AlgorithmList {
@@ -43,17 +45,10 @@ pub const KEX: AlgorithmList = AlgorithmList {
     ],
 };
 
+/// Host-key algorithms are signature algorithms: crypto::signature's table.
 pub const SERVER_HOST_KEY: AlgorithmList = AlgorithmList {
-    default: &[
-        "ssh-ed25519",
-        "ecdsa-sha2-nistp256",
-        "ecdsa-sha2-nistp384",
-        "ecdsa-sha2-nistp521",
-        "rsa-sha2-512",
-        "rsa-sha2-256",
-        "ssh-rsa",
-    ],
-    extra: &["ssh-dss"],
+    default: signature::DEFAULT_NAMES,
+    extra: signature::EXTRA_NAMES,
 };
 
 pub const CIPHER: AlgorithmList = AlgorithmList {

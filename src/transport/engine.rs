@@ -14,7 +14,7 @@ use super::packet::{DirectionKeys, Opener, Sealer, SEQUENCE_EXHAUSTED};
 use super::rekey_limit::{self, Limits};
 use crate::crypto::kex::{self as kexalg, DhGroup, Ephemeral, Group, KexSpec};
 use crate::crypto::mac::MacSpec;
-use crate::crypto::{self, CipherSpec};
+use crate::crypto::{self, signature, CipherSpec};
 use crate::keys::Key;
 use crate::wire::{Reader, Writer};
 use aws_lc_rs::digest;
@@ -61,11 +61,6 @@ pub mod reason {
 const STRICT_C: &str = "kex-strict-c-v00@openssh.com";
 const STRICT_S: &str = "kex-strict-s-v00@openssh.com";
 const EXT_INFO_C: &str = "ext-info-c";
-
-/// Signature algorithms a server accepts for user auth (RFC 8308
-/// server-sig-algs).
-const SERVER_SIG_ALGS: &str =
-    "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256,ssh-rsa,ssh-dss";
 
 /// Algorithm preferences by category, in the order to offer them.
 #[derive(Debug, Clone, Default)]
@@ -757,17 +752,23 @@ impl Transport {
         if !self.cfg.server {
             return self.cfg.algorithms.host_key.clone();
         }
-        // A server offers what it has a key for. "ssh-rsa" alone stands for
-        // the RSA key, offered under all three RSA names (DESIGN.md).
+        // A server offers what it has a key for. A key type named alone
+        // stands for the key, offered under every name it signs with
+        // ("ssh-rsa" as rsa-sha2-512, rsa-sha2-256 and ssh-rsa: apps written
+        // for 0.4.10 name only that), unless the app names one of the
+        // others itself.
         let prefs = &self.cfg.algorithms.host_key;
-        let names_rsa_sha2 = prefs.iter().any(|n| n.starts_with("rsa-sha2-"));
+        let names_other_alg_of = |key_type: &str| {
+            prefs
+                .iter()
+                .any(|n| n != key_type && signature::key_type_of(n) == Some(key_type))
+        };
         let mut out: Vec<String> = Vec::new();
         for name in prefs {
-            let names: Vec<&str> = if name == "ssh-rsa" && !names_rsa_sha2 {
-                vec!["rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"]
-            } else {
-                vec![name.as_str()]
-            };
+            let mut names: Vec<&str> = signature::for_key_type(name).map(|a| a.name).collect();
+            if names.is_empty() || names_other_alg_of(name) {
+                names = vec![name.as_str()];
+            }
             for n in names {
                 if self.host_key_for(n).is_some() && !out.iter().any(|o| o == n) {
                     out.push(n.to_owned());
@@ -778,11 +779,7 @@ impl Transport {
     }
 
     fn host_key_for(&self, algo: &str) -> Option<Arc<Key>> {
-        let key_type = if algo.starts_with("rsa-sha2-") {
-            "ssh-rsa"
-        } else {
-            algo
-        };
+        let key_type = signature::key_type_of(algo).unwrap_or(algo);
         self.cfg
             .host_keys
             .iter()
@@ -1178,11 +1175,8 @@ impl Transport {
                 Some(reason::KEY_EXCHANGE_FAILED),
             )
         })?;
-        let expected_type = if negotiated.host_key.starts_with("rsa-sha2-") {
-            "ssh-rsa"
-        } else {
-            negotiated.host_key.as_str()
-        };
+        let expected_type =
+            signature::key_type_of(&negotiated.host_key).unwrap_or(&negotiated.host_key);
         if host_key.key_type() != expected_type {
             return Err(fault(
                 "Handshake failed: host key format mismatch",
@@ -1383,7 +1377,7 @@ impl Transport {
             w.u8(msg::EXT_INFO)
                 .u32(1)
                 .string(b"server-sig-algs")
-                .string(SERVER_SIG_ALGS.as_bytes());
+                .string(signature::NAMES.join(",").as_bytes());
             let p = w.into_vec();
             self.seal(&p);
         }
