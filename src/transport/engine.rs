@@ -28,11 +28,18 @@ pub mod msg {
     pub const UNIMPLEMENTED: u8 = 3;
     pub const DEBUG: u8 = 4;
     pub const EXT_INFO: u8 = 7;
-    pub const KEXINIT: u8 = 20;
+    /// SSH_MSG_KEXINIT: each side's algorithm lists (RFC 4253 7.1).
+    pub const KEXINIT: u8 = crate::transport::kexinit::MSG_KEXINIT;
     pub const NEWKEYS: u8 = 21;
-    pub const KEX_INIT: u8 = 30;
-    pub const KEX_REPLY: u8 = 31;
-    /// RFC 4419 group exchange: GROUP shares 31 with KEX_REPLY.
+    /// SSH_MSG_KEXDH_INIT and _REPLY (RFC 4253 8): the client's public
+    /// value, then the server's host key, value and signature. ECDH
+    /// (RFC 5656's KEX_ECDH_INIT/REPLY), Curve25519 and the post-quantum
+    /// hybrids use the same numbers and layout, so one pair serves all.
+    pub const KEXDH_INIT: u8 = 30;
+    pub const KEXDH_REPLY: u8 = 31;
+    /// RFC 4419 group exchange (SSH_MSG_KEX_DH_GEX_*): GROUP shares 31
+    /// with KEXDH_REPLY; INIT and REPLY are KEXDH_INIT and _REPLY again
+    /// under other numbers.
     pub const GEX_GROUP: u8 = 31;
     pub const GEX_INIT: u8 = 32;
     pub const GEX_REPLY: u8 = 33;
@@ -886,7 +893,7 @@ impl Transport {
                 on_event(Event::Debug { message, lang });
             }
             msg::EXT_INFO => self.on_ext_info(payload, after_first_newkeys, on_event)?,
-            msg::KEXINIT => self.on_kexinit(payload, on_event)?,
+            msg::KEXINIT => self.negotiate_on_kexinit(payload, on_event)?,
             msg::NEWKEYS => self.on_newkeys(on_event)?,
             30..=49 => {
                 if let Some(k) = self.kex.as_mut() {
@@ -901,11 +908,11 @@ impl Transport {
                     .and_then(|k| k.spec)
                     .is_some_and(|s| s.group == Group::GroupExchange);
                 match (kind, self.cfg.server, gex) {
-                    (msg::KEX_INIT, true, false) | (msg::GEX_INIT, true, true) => {
-                        self.on_kex_init(payload)?
+                    (msg::KEXDH_INIT, true, false) | (msg::GEX_INIT, true, true) => {
+                        self.answer_kexdh_init(payload)?
                     }
-                    (msg::KEX_REPLY, false, false) | (msg::GEX_REPLY, false, true) => {
-                        self.on_kex_reply(payload, on_event)?
+                    (msg::KEXDH_REPLY, false, false) | (msg::GEX_REPLY, false, true) => {
+                        self.verify_kexdh_reply(payload, on_event)?
                     }
                     (msg::GEX_REQUEST, true, true) => self.on_gex_request(payload)?,
                     (msg::GEX_GROUP, false, true) => self.on_gex_group(payload)?,
@@ -999,7 +1006,11 @@ impl Transport {
         Ok(())
     }
 
-    fn on_kexinit(
+    /// The peer's KEXINIT: compare it with ours (answering with ours first
+    /// when the peer starts a rekey), settle strict kex and ext-info on the
+    /// first exchange, and, as client, send our public value (or the group
+    /// exchange request).
+    fn negotiate_on_kexinit(
         &mut self,
         payload: &[u8],
         on_event: &mut dyn FnMut(Event<'_>),
@@ -1075,7 +1086,7 @@ impl Transport {
                 )
             })?;
             let mut w = Writer::new();
-            w.u8(msg::KEX_INIT);
+            w.u8(msg::KEXDH_INIT);
             write_value(&mut w, &spec, &public);
             let p = w.into_vec();
             if let Some(k) = self.kex.as_mut() {
@@ -1087,8 +1098,9 @@ impl Transport {
         Ok(())
     }
 
-    /// Server: the client's public value; reply, then NEWKEYS.
-    fn on_kex_init(&mut self, payload: &[u8]) -> Result<(), Fault> {
+    /// Server: the client's public value (KEXDH_INIT or GEX_INIT); reply
+    /// with our host key, value and signature, then NEWKEYS.
+    fn answer_kexdh_init(&mut self, payload: &[u8]) -> Result<(), Fault> {
         let k = self.kex.as_ref().ok_or_else(unexpected)?;
         if k.negotiated.is_none() || k.out_keys.is_some() || k.sent_newkeys {
             return Err(unexpected());
@@ -1134,7 +1146,7 @@ impl Transport {
         w.u8(if gex_group.is_some() {
             msg::GEX_REPLY
         } else {
-            msg::KEX_REPLY
+            msg::KEXDH_REPLY
         })
         .string(&k_s);
         write_value(&mut w, &spec, &server_public);
@@ -1147,8 +1159,9 @@ impl Transport {
         Ok(())
     }
 
-    /// Client: the server's reply; verify it, derive keys, ask about the host key.
-    fn on_kex_reply(
+    /// Client: the server's KEXDH_REPLY (or GEX_REPLY); verify it, derive
+    /// keys, ask the app about the host key.
+    fn verify_kexdh_reply(
         &mut self,
         payload: &[u8],
         on_event: &mut dyn FnMut(Event<'_>),
