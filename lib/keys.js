@@ -11,7 +11,7 @@ const SOURCE = Symbol('encrypted key data');
 
 // The hash to use for data a stream asks an app to sign, or for a signature
 // it received, when the algorithm is rsa-sha2-*: the app's plain
-// key.sign(data) / key.verify(data, sig) then use it (DESIGN.md, rsa-sha2).
+// key.sign(data) / key.verify(data, sig) then use it (README.md, rsa-sha2).
 const taggedHash = new WeakMap();
 
 /** Marks `buffer` (data to sign, or a received signature) with its hash. */

@@ -1,7 +1,7 @@
 'use strict';
 // SSH2Stream: the Duplex of ssh2-streams@0.4.10 over the native session.
 //
-// Data flows one way through each side (DESIGN.md):
+// Data flows one way through each side (docs/ARCHITECTURE.md):
 //   socket -> _write(chunk) -> native.feed(chunk) -> [events] -> emit(...)
 //   app -> method(...) -> native.method(...) -> ciphertext -> push() -> socket
 //

@@ -1,5 +1,6 @@
 //! ssh2-streams-native: a sans-IO SSH2/SFTP engine with an N-API binding.
-//! This file is the module map only; see DESIGN.md for what each layer owns.
+//! This file is the module map only; docs/ARCHITECTURE.md says what each
+//! layer owns and how a packet goes through them.
 
 pub mod crypto;
 pub mod keys;

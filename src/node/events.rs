@@ -42,7 +42,7 @@ impl<'env> Event<'env> {
 
 /// The memory of one received JS Buffer, to tell whether a parsed slice
 /// lies in it and where, so that it can reach JS as a view of that Buffer
-/// instead of a copy (DESIGN.md: one copy at most).
+/// instead of a copy (docs/ARCHITECTURE.md, "One packet in", step 5).
 pub struct Span {
     base: usize,
     len: usize,
