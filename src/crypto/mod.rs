@@ -3,6 +3,7 @@
 //! comes from aws-lc (aws-lc-rs, or aws-lc-sys where the safe API stops).
 
 pub mod chacha;
+pub mod cpu;
 pub mod evp;
 pub mod gcm_seal;
 pub mod kex;
