@@ -56,3 +56,37 @@ test('defaults are ordered strongest first, as OpenSSH 9 orders them', () => {
   assert.ok(!A.KEX.includes('diffie-hellman-group1-sha1'), 'group1 is not offered by default');
   assert.ok(!A.SERVER_HOST_KEY.includes('ssh-dss'), 'ssh-dss is not offered by default');
 });
+
+/** AES-GCM in hardware from /proc/cpuinfo's flags (x86: aes and pclmulqdq; ARMv8: aes and pmull), or null where there is none to read. */
+function cpuHasAesGcm() {
+  let text;
+  try {
+    text = require('fs').readFileSync('/proc/cpuinfo', 'utf8');
+  } catch {
+    return null;
+  }
+  const line = /^(?:flags|Features)\s*:(.*)$/m.exec(text);
+  if (!line) return null;
+  const flags = new Set(line[1].trim().split(/\s+/));
+  return process.arch === 'arm64' ? flags.has('aes') && flags.has('pmull') : flags.has('aes') && flags.has('pclmulqdq');
+}
+
+const aesGcm = cpuHasAesGcm();
+test(
+  'the default cipher is the fastest safe one on this CPU: AES-GCM with AES instructions, chacha20-poly1305 without',
+  { skip: aesGcm === null && 'no /proc/cpuinfo to read the CPU flags from' },
+  async () => {
+    const expected = aesGcm ? 'aes128-gcm@openssh.com' : 'chacha20-poly1305@openssh.com';
+    assert.strictEqual(ours.ALGORITHMS.CIPHER[0], expected);
+    // Both AEADs are offered either way, and no legacy cipher.
+    for (const name of ['aes128-gcm@openssh.com', 'chacha20-poly1305@openssh.com']) assert.ok(ours.ALGORITHMS.CIPHER.includes(name), name);
+    assert.ok(!ours.ALGORITHMS.CIPHER.some((n) => /cbc|arcfour/.test(n)));
+    // And two streams that name no algorithms agree on it.
+    const { handshake } = require('./helpers/pair');
+    const lines = [];
+    const { client, server } = await handshake({}, { clientDebug: (l) => lines.push(l) });
+    client.destroy();
+    server.destroy();
+    assert.ok(lines.includes(`DEBUG: Client->Server Cipher: ${expected}`), lines.filter((l) => /Cipher/.test(l)).join('\n'));
+  }
+);

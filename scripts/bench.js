@@ -59,6 +59,15 @@ for (const [cipher, hmac] of [
   if (cipher.startsWith('aes128-gcm'))
     rows.push({ name: `raw CPU s/GiB, ${label}`, cmd, field: 'cpuSecPerGiB', higher: false });
 }
+// Each implementation's default algorithms on both sides: the path a user
+// who names none takes (ours and ssh2@1.17 order the ciphers by the CPU;
+// 0.4.10 negotiates aes128-ctr + hmac-sha2-256).
+rows.push({
+  name: 'raw MB/s, default algorithms (each its own)',
+  cmd: (impl) => (impl === 'ours' || impl === 'orig' || impl === 'v1' ? ['raw.js', impl, 'default', '-', String(rawMiB)] : null),
+  field: 'mbps',
+  higher: true,
+});
 for (const [kex, ours, orig] of [
   ['curve25519-sha256@libssh.org', 'ssh-ed25519', 'ssh-ed25519'],
   ['ecdh-sha2-nistp256', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp256'],
@@ -106,8 +115,9 @@ for (const direction of ['get', 'put']) {
   });
 }
 // Both memory rows read the same worker run (see runOne's cache).
-const memoryCmd = (impl) => (impl === 'orig' || impl === 'ours' ? ['memory.js', impl, '200'] : null);
-rows.push({ name: 'memory KB per idle pair', cmd: memoryCmd, node: ['--expose-gc'], field: 'kbPerPair', higher: false });
+const memoryCmd = (impl) => (impl === 'orig' || impl === 'ours' || impl === 'v1' ? ['memory.js', impl, '200'] : null);
+rows.push({ name: 'memory KB per idle pair (RSS growth after gc)', cmd: memoryCmd, node: ['--expose-gc'], field: 'kbPerPair', higher: false });
+rows.push({ name: 'memory KB per idle pair, JavaScript heap and buffers only', cmd: memoryCmd, node: ['--expose-gc'], field: 'jsKbPerPair', higher: false });
 rows.push({ name: 'memory peak RSS MB (200 idle pairs)', cmd: memoryCmd, node: ['--expose-gc'], field: 'peakRssMB', higher: false });
 
 // Rows whose workers are the same command share one run per repetition.

@@ -1,7 +1,10 @@
 'use strict';
 // Memory of idle connections: `node --expose-gc memory.js <impl> <pairs>`
 // opens <pairs> authenticated client/server pairs with a session channel,
-// then reports heap+external bytes per pair after gc() (kbPerPair) and the
+// then reports, per pair, the growth of the process's resident memory
+// after gc() (kbPerPair: what a user pays, the engine's native allocations
+// included) and of the JavaScript side alone (jsKbPerPair: heap, external
+// and ArrayBuffer bytes, which leave out what Rust allocates), and the
 // process's peak RSS in MB, 10^6 bytes (peakRssMB: getrusage's maxrss, so
 // Node itself, the warm-up pair and the <pairs> pairs together).
 
@@ -13,7 +16,7 @@ function used() {
   global.gc();
   global.gc();
   const m = process.memoryUsage();
-  return m.heapUsed + m.external + m.arrayBuffers;
+  return { js: m.heapUsed + m.external + m.arrayBuffers, rss: m.rss };
 }
 
 async function main() {
@@ -31,8 +34,15 @@ async function main() {
   await new Promise((r) => setTimeout(r, 50));
   const after = used();
   const rss = process.resourceUsage().maxRSS * 1024; // maxRSS is in KiB
+  const perPair = (bytes) => bytes / 1024 / pairs.length;
   process.stdout.write(
-    JSON.stringify({ impl, pairs: pairs.length, kbPerPair: (after - before) / 1024 / pairs.length, peakRssMB: rss / 1e6 }) + '\n'
+    JSON.stringify({
+      impl,
+      pairs: pairs.length,
+      kbPerPair: perPair(after.rss - before.rss),
+      jsKbPerPair: perPair(after.js - before.js),
+      peakRssMB: rss / 1e6,
+    }) + '\n'
   );
   process.exit(0);
 }

@@ -12,14 +12,16 @@ const path = require('path');
 const Protocol = require('ssh2-v1/lib/protocol/Protocol.js');
 const { KexInit } = require('ssh2-v1/lib/protocol/kex.js');
 const { parseKey } = require('ssh2-v1/lib/protocol/keyParser.js');
+const DEFAULTS = require('ssh2-v1/lib/protocol/constants.js');
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 const KEY_FILES = { 'ssh-ed25519': 'host_ed25519', 'ecdsa-sha2-nistp256': 'host_ecdsa', 'ssh-rsa': 'host_rsa' };
 
+/** A KEXINIT of the given lists; a list left out is ssh2@1.17's default (its order on this CPU). */
 function offer(algorithms, server) {
-  const dir = { cipher: algorithms.cipher, mac: algorithms.hmac, compress: ['none'], lang: [] };
+  const dir = { cipher: algorithms.cipher || DEFAULTS.DEFAULT_CIPHER, mac: algorithms.hmac || DEFAULTS.DEFAULT_MAC, compress: ['none'], lang: [] };
   return new KexInit({
-    kex: algorithms.kex.concat(server ? 'kex-strict-s-v00@openssh.com' : 'kex-strict-c-v00@openssh.com'),
+    kex: (algorithms.kex || DEFAULTS.DEFAULT_KEX).concat(server ? 'kex-strict-s-v00@openssh.com' : 'kex-strict-c-v00@openssh.com'),
     serverHostKey: algorithms.serverHostKey,
     cs: dir,
     sc: dir,

@@ -6,6 +6,7 @@
 
 pub mod bignum;
 pub mod chacha;
+pub mod cpu;
 mod dh_groups;
 pub mod evp;
 pub mod gcm_seal;

@@ -33,7 +33,7 @@ pub fn algorithms() -> Algorithms {
     Algorithms {
         kex: names(&algorithms::KEX),
         server_host_key: names(&algorithms::SERVER_HOST_KEY),
-        cipher: names(&algorithms::CIPHER),
+        cipher: names(algorithms::cipher()),
         hmac: names(&algorithms::MAC),
         compress: names(&algorithms::COMPRESSION),
     }

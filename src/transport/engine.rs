@@ -92,7 +92,7 @@ impl Preferences {
         Preferences {
             kex: pick(&algorithms::KEX, "kex"),
             host_key: pick(&algorithms::SERVER_HOST_KEY, "serverHostKey"),
-            cipher: pick(&algorithms::CIPHER, "cipher"),
+            cipher: pick(algorithms::cipher(), "cipher"),
             mac: pick(&algorithms::MAC, "hmac"),
             compress: pick(&algorithms::COMPRESSION, "compress"),
         }
