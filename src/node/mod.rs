@@ -8,6 +8,8 @@ pub fn engine_version() -> &'static str {
     env!("CARGO_PKG_VERSION")
 }
 
+#[cfg(feature = "alloc-count")]
+pub mod alloc_count;
 pub mod constants;
 pub mod events;
 pub mod keys;
