@@ -114,6 +114,26 @@ for (const direction of ['get', 'put']) {
     higher: true,
   });
 }
+// Only the client is ours (or 0.4.10's): ssh2@0.8.9's Client against
+// OpenSSH's sshd and sftp-server; the OpenSSH column is its own ssh/sftp
+// against the same sshd, the run the rows above already made.
+for (const [mode, label, mib] of [
+  ['exec', 'exec', execMiB],
+  ['get', 'SFTP fastGet', sftpMiB],
+  ['put', 'SFTP fastPut', sftpMiB],
+]) {
+  rows.push({
+    name: `ssh2@0.8.9 Client -> OpenSSH sshd, ${label} MB/s, ${tcpLabel} (${mib} MiB)`,
+    cmd: (impl) =>
+      impl === 'v1' || impl === 'link'
+        ? null
+        : impl === 'openssh'
+          ? ['openssh.js', mode, String(mib), TCP_CIPHER, TCP_HMAC]
+          : ['client-sshd.js', impl, mode, String(mib), TCP_CIPHER, TCP_HMAC],
+    field: 'mbps',
+    higher: true,
+  });
+}
 // Both memory rows read the same worker run (see runOne's cache).
 const memoryCmd = (impl) => (impl === 'orig' || impl === 'ours' || impl === 'v1' ? ['memory.js', impl, '200'] : null);
 rows.push({ name: 'memory KB per idle pair (RSS growth after gc)', cmd: memoryCmd, node: ['--expose-gc'], field: 'kbPerPair', higher: false });

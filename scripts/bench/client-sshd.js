@@ -1,0 +1,112 @@
+'use strict';
+// ssh2@0.8.9's Client alone on <impl>, against OpenSSH's sshd and
+// sftp-server: `node client-sshd.js <impl> <exec|get|put> <MiB> [cipher]
+// [hmac|-]`. Only the client is ours (or 0.4.10's), which is how most
+// users meet a server; the row's OpenSSH column is OpenSSH's own ssh/sftp
+// against the same kind of sshd (openssh.js). sshd is started as
+// openssh.js starts it (scripts/bench/sshd.js); the client offers only the
+// given cipher (aes128-gcm@openssh.com by default, as the other TCP rows).
+//  - exec: `cat <file>` of <MiB> random bytes, every byte compared in
+//    process with the source as it arrives;
+//  - get/put: fastGet/fastPut with ssh2's defaults (32 KiB requests, 64 in
+//    flight), the copy's size and sha256 checked after the clock stops.
+// The clock runs from the client's 'ready' (connect, key exchange and auth
+// done; for SFTP, from the sftp session being open) to the last byte, as
+// tcp-exec.js and sftp.js time theirs. Prints one JSON line with MB/s; a
+// differing copy exits non-zero.
+
+const crypto = require('crypto');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { loadSsh2 } = require('./ssh2-loader');
+const { missing, startSshd } = require('./sshd');
+
+const [impl, mode, mibArg = '64', cipher = 'aes128-gcm@openssh.com', hmac = '-'] = process.argv.slice(2);
+
+async function main() {
+  if (!['exec', 'get', 'put'].includes(mode)) throw new Error('usage: client-sshd.js <impl> <exec|get|put> <MiB> [cipher] [hmac|-]');
+  const why = missing();
+  if (why) {
+    process.stdout.write(JSON.stringify({ impl, unavailable: why }) + '\n');
+    return;
+  }
+  const bytes = Number(mibArg) * 1024 * 1024;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssh2sn-bench-client-sshd-'));
+  let sshd = null;
+  process.once('SIGTERM', () => {
+    sshd?.kill();
+    fs.rmSync(dir, { recursive: true, force: true });
+    process.exit(1);
+  });
+  try {
+    const data = crypto.randomBytes(bytes);
+    const sha = (b) => crypto.createHash('sha256').update(b).digest('hex');
+    const remote = path.join(dir, 'remote.bin');
+    const local = path.join(dir, 'local.bin');
+    if (mode === 'put') fs.writeFileSync(local, data);
+    else fs.writeFileSync(remote, data);
+    sshd = await startSshd(dir);
+    const { Client } = loadSsh2(impl);
+    const conn = new Client();
+    const ready = new Promise((resolve, reject) => conn.once('ready', resolve).once('error', reject));
+    conn.connect({
+      host: '127.0.0.1',
+      port: sshd.port,
+      username: sshd.user,
+      privateKey: fs.readFileSync(sshd.key),
+      algorithms: {
+        kex: ['curve25519-sha256@libssh.org'],
+        serverHostKey: ['ssh-ed25519'],
+        cipher: [cipher],
+        hmac: hmac === '-' ? undefined : [hmac],
+      },
+    });
+    await ready;
+    let seconds;
+    if (mode === 'exec') {
+      seconds = await new Promise((resolve, reject) => {
+        const t0 = process.hrtime.bigint();
+        conn.exec(`exec cat '${remote}'`, (err, stream) => {
+          if (err) return reject(err);
+          let got = 0;
+          stream.on('data', (d) => {
+            if (got + d.length > bytes || data.compare(d, 0, d.length, got, got + d.length) !== 0) {
+              reject(new Error(`received bytes differ from the source at ${got}`));
+            }
+            got += d.length;
+          });
+          stream.on('close', () => {
+            const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+            if (got !== bytes) reject(new Error(`received ${got} of ${bytes} bytes`));
+            else resolve(secs);
+          });
+        });
+      });
+    } else {
+      const sftp = await new Promise((resolve, reject) => conn.sftp((err, s) => (err ? reject(err) : resolve(s))));
+      seconds = await new Promise((resolve, reject) => {
+        const t0 = process.hrtime.bigint();
+        const finished = (err) => (err ? reject(err) : resolve(Number(process.hrtime.bigint() - t0) / 1e9));
+        if (mode === 'get') sftp.fastGet(remote, local, finished);
+        else sftp.fastPut(local, remote, finished);
+      });
+      const copy = fs.readFileSync(mode === 'get' ? local : remote);
+      if (copy.length !== bytes) throw new Error(`the copy has ${copy.length} of ${bytes} bytes`);
+      if (sha(copy) !== sha(data)) throw new Error('the copy differs from the source (sha256)');
+    }
+    conn.end();
+    process.stdout.write(JSON.stringify({ impl, mode, cipher, hmac, bytes, seconds, mbps: bytes / 1e6 / seconds }) + '\n');
+  } finally {
+    if (sshd) await sshd.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`${err.stack || err}\n`);
+    process.exit(1);
+  }
+);
