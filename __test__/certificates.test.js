@@ -63,6 +63,16 @@ test('parseKey(private key + its certificate line): the certificate type and blo
   const pem = keygen(dir, 'user_pem', 'rsa', ['-m', 'PEM']);
   const pemKey = one(utils.parseKey(pem.priv.toString() + certify(dir, pem)));
   assert.strictEqual(pemKey.type, CERT_TYPES.rsa);
+  // genPublicKey keeps the certificate: it is the public half.
+  assert.strictEqual(utils.genPublicKey(pemKey).type, CERT_TYPES.rsa);
+  assert.deepStrictEqual(utils.genPublicKey(pemKey).getPublicSSH(), pemKey.getPublicSSH());
+  // An encrypted key: with its passphrase, or decrypted later as 0.4.10's Error allows.
+  const enc = keygen(dir, 'user_enc', 'ed25519', ['-N', 'pw']);
+  const encText = enc.priv.toString() + certify(dir, enc);
+  assert.strictEqual(one(utils.parseKey(encText, 'pw')).type, CERT_TYPES.ed25519);
+  const pending = utils.parseKey(encText);
+  assert.match(pending.message, /no passphrase given/);
+  assert.strictEqual(utils.decryptKey(pending, 'pw').type, CERT_TYPES.ed25519);
 });
 
 test('parseKey refuses a certificate that certifies another key, or that follows no private key', { skip }, (t) => {
