@@ -353,14 +353,20 @@ const HASH_OF_ALGO = new Map([
   ['rsa-sha2-512', 'sha512'],
 ]);
 
+// A certificate signs as the key it certifies (PROTOCOL.certkeys):
+// rsa-sha2-512-cert-v01@openssh.com hashes as rsa-sha2-512.
+const CERT_SUFFIX = '-cert-v01@openssh.com';
+const uncertified = (name) => (name.endsWith(CERT_SUFFIX) ? name.slice(0, -CERT_SUFFIX.length) : name);
+
 function tagForSigning(req) {
-  const hash = HASH_OF_ALGO.get(req.algo);
+  const hash = HASH_OF_ALGO.get(uncertified(req.algo));
   if (hash) keys.tagHash(req.data, hash);
 }
 
 /** The app's signature (0.4.10's key.sign output, DER for ECDSA/DSA) in SSH form. */
 function toSSHSignature(signature, keyType) {
   const sig = bytes(signature);
+  keyType = uncertified(keyType);
   if (keyType === 'ssh-dss') return utils.DSASigBERToBare(sig);
   if (keyType.startsWith('ecdsa-sha2-')) return utils.ECDSASigASN1ToSSH(sig);
   return sig;

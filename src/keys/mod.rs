@@ -20,6 +20,7 @@
 //! settings (capped at 1 GiB and 1000 passes).
 
 mod bounds;
+mod certified;
 mod der;
 pub mod error;
 mod openssh;
@@ -32,6 +33,7 @@ mod public_text;
 mod signers;
 mod sys;
 
+pub use certified::CERT_SUFFIX;
 pub use error::{KeyError, KeyResult};
 pub use private::PrivateKey;
 pub use public::{Curve, PublicKey};
@@ -117,6 +119,17 @@ impl Key {
         &self.public_blob
     }
 
+    /// The blob `getPublicSSH()` gives: the certificate attached to this
+    /// private key, if any, else the key's own (a certificate line on its
+    /// own reads as the key it certifies, as 0.4.10 read it).
+    pub fn presented_blob(&self) -> Vec<u8> {
+        if certified::is_certified(self) {
+            self.public_blob.clone()
+        } else {
+            self.public.to_blob()
+        }
+    }
+
     pub fn is_private(&self) -> bool {
         self.private.is_some()
     }
@@ -182,13 +195,28 @@ impl Parsed {
 pub const MAX_KEY_FILE: usize = 1 << 20;
 
 /// Parses key data as 0.4.10's `parseKey` did, trying each format in its
-/// order: OpenSSH private, PEM private, PPK, OpenSSH public, RFC 4716.
+/// order: OpenSSH private, PEM private, PPK, OpenSSH public, RFC 4716. A
+/// private key followed by its certificate line gives the key with the
+/// certificate attached (`certified`).
 pub fn parse(data: &[u8], passphrase: Option<&[u8]>) -> KeyResult<Parsed> {
     if data.len() > MAX_KEY_FILE {
         return error::fail("Key data is too large");
     }
     let text = String::from_utf8_lossy(data);
     let text = text.trim();
+    let Some((key_text, cert_line)) = certified::split(text) else {
+        return parse_text(text, passphrase);
+    };
+    let mut parsed = parse_text(key_text, passphrase)?;
+    match &mut parsed {
+        Parsed::One(key) => certified::attach(std::slice::from_mut(&mut **key), cert_line)?,
+        Parsed::Many(keys) => certified::attach(keys, cert_line)?,
+    }
+    Ok(parsed)
+}
+
+/// One key text in any of the formats (no certificate line after it).
+fn parse_text(text: &str, passphrase: Option<&[u8]>) -> KeyResult<Parsed> {
     if let Some(r) = openssh::parse(text, passphrase) {
         return r.map(Parsed::Many);
     }
@@ -240,7 +268,18 @@ mod tests {
                 key.public_blob()
             )
         );
-        let seeds: Vec<Vec<u8>> = vec![pem.into_bytes(), line.into_bytes()];
+        // And the key followed by a certificate line (its blob, relabelled:
+        // the attach path reads it as a certificate of the key).
+        let mut cert = crate::wire::Writer::new();
+        cert.string(b"ecdsa-sha2-nistp256-cert-v01@openssh.com")
+            .string(b"nonce");
+        key.public.write_fields(&mut cert);
+        let certified = format!(
+            "{pem}\necdsa-sha2-nistp256-cert-v01@openssh.com {}\n",
+            base64::Engine::encode(&base64::engine::general_purpose::STANDARD, cert.into_vec())
+        );
+        assert!(parse(certified.as_bytes(), None).is_ok());
+        let seeds: Vec<Vec<u8>> = vec![pem.into_bytes(), line.into_bytes(), certified.into_bytes()];
         for i in 0..iters {
             let mut input = seeds[i % seeds.len()].clone();
             let flips = 1 + next() % 4;

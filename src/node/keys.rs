@@ -36,7 +36,7 @@ impl NativeKey {
 
     #[napi(catch_unwind)]
     pub fn public_ssh(&self) -> Buffer {
-        self.key.public.to_blob().into()
+        self.key.presented_blob().into()
     }
 
     #[napi(catch_unwind)]
@@ -73,11 +73,14 @@ impl NativeKey {
     /// A public-only copy (the seed API's genPublicKey).
     #[napi(catch_unwind)]
     pub fn to_public(&self) -> NativeKey {
+        let mut public = Key::from_public(self.key.public.clone(), self.key.comment.clone());
+        if self.key.key_type.ends_with(keys::CERT_SUFFIX) {
+            // An attached certificate is part of the public half.
+            public.key_type = self.key.key_type.clone();
+            public.public_blob = self.key.public_blob.clone();
+        }
         NativeKey {
-            key: Arc::new(Key::from_public(
-                self.key.public.clone(),
-                self.key.comment.clone(),
-            )),
+            key: Arc::new(public),
         }
     }
 }

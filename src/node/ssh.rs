@@ -351,10 +351,15 @@ fn pk_method<'a>(algorithm: &'a str, key: &'a [u8], signature: Option<&'a [u8]>)
     }
 }
 
-/// `string algorithm || string signature`, the signature blob of RFC 4253 6.6.
+/// `string algorithm || string signature`, the signature blob of RFC 4253
+/// 6.6. A certificate's signature is its key's: the blob names the
+/// algorithm without the certificate suffix (PROTOCOL.certkeys).
 fn signature_blob(algorithm: &str, sig: &[u8]) -> Vec<u8> {
+    let name = algorithm
+        .strip_suffix(crate::keys::CERT_SUFFIX)
+        .unwrap_or(algorithm);
     let mut w = crate::wire::Writer::new();
-    w.string(algorithm.as_bytes()).string(sig);
+    w.string(name.as_bytes()).string(sig);
     w.into_vec()
 }
 

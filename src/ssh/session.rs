@@ -8,6 +8,7 @@ use super::message::{DecodeContext, Message};
 use super::windows::ChannelWindows;
 use super::DecodeError;
 use crate::crypto::signature;
+use crate::keys::CERT_SUFFIX;
 use crate::wire::Writer;
 use std::collections::VecDeque;
 
@@ -153,8 +154,23 @@ impl SessionState {
     /// Client: the signature algorithm for a key of `key_type`: the
     /// strongest other name the key signs under that the server lists in
     /// server-sig-algs (only RSA has others: rsa-sha2-512/256), else the
-    /// key type's own name (ssh-rsa for RSA, as 0.4.10 did).
+    /// key type's own name (ssh-rsa for RSA, as 0.4.10 did). A certificate
+    /// signs as the key it certifies, under the certificate name of that
+    /// choice (`rsa-sha2-512-cert-v01@openssh.com`, PROTOCOL.certkeys).
     pub fn signature_algorithm(&self, key_type: &str) -> String {
+        if let Some(base) = key_type.strip_suffix(CERT_SUFFIX) {
+            let algo = self.key_signature_algorithm(base);
+            return if algo == base {
+                key_type.to_owned()
+            } else {
+                format!("{algo}{CERT_SUFFIX}")
+            };
+        }
+        self.key_signature_algorithm(key_type)
+    }
+
+    /// [`Self::signature_algorithm`] for a plain key.
+    fn key_signature_algorithm(&self, key_type: &str) -> String {
         if let Some(algs) = &self.server_sig_algs {
             let listed = signature::for_key_type(key_type)
                 .find(|a| a.name != key_type && algs.iter().any(|s| s == a.name));
@@ -325,6 +341,25 @@ mod tests {
         client.set_server_sig_algs(vec!["rsa-sha2-256".into(), "rsa-sha2-512".into()]);
         assert_eq!(client.signature_algorithm("ssh-rsa"), "rsa-sha2-512");
         assert_eq!(client.signature_algorithm("ssh-ed25519"), "ssh-ed25519");
+    }
+
+    #[test]
+    fn certificates_sign_as_their_key_under_certificate_names() {
+        let mut client = SessionState::new(false);
+        let rsa = "ssh-rsa-cert-v01@openssh.com";
+        assert_eq!(client.signature_algorithm(rsa), rsa);
+        client.set_server_sig_algs(vec!["rsa-sha2-256".into(), "rsa-sha2-512".into()]);
+        assert_eq!(
+            client.signature_algorithm(rsa),
+            "rsa-sha2-512-cert-v01@openssh.com"
+        );
+        client.set_server_sig_algs(vec!["rsa-sha2-256".into()]);
+        assert_eq!(
+            client.signature_algorithm(rsa),
+            "rsa-sha2-256-cert-v01@openssh.com"
+        );
+        let ed = "ssh-ed25519-cert-v01@openssh.com";
+        assert_eq!(client.signature_algorithm(ed), ed);
     }
 
     #[test]
