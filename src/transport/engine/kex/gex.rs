@@ -3,9 +3,10 @@
 //! server answers with a group, and the exchange then runs as a DH exchange
 //! in that group (the init and reply go through the common handlers).
 
-use super::{fault, msg, reason, unexpected, Fault, Transport};
 use crate::crypto::kex::{DhGroup, Ephemeral};
 use crate::crypto::CipherSpec;
+use crate::transport::engine::fault::{fault, reason, unexpected, Fault};
+use crate::transport::engine::{msg, Transport};
 use crate::wire::{Reader, Writer};
 
 /// The smallest group we ask for or accept, and the largest (OpenSSH's
@@ -46,7 +47,10 @@ impl Transport {
     }
 
     /// Server: the client's (min, n, max); answer with a group.
-    pub(super) fn on_gex_request(&mut self, payload: &[u8]) -> Result<(), Fault> {
+    pub(in crate::transport::engine) fn on_gex_request(
+        &mut self,
+        payload: &[u8],
+    ) -> Result<(), Fault> {
         let k = self.kex.as_mut().ok_or_else(unexpected)?;
         if k.gex_request.is_some() {
             return Err(unexpected());
@@ -82,7 +86,10 @@ impl Transport {
     }
 
     /// Client: the server's group; check it and send our public value.
-    pub(super) fn on_gex_group(&mut self, payload: &[u8]) -> Result<(), Fault> {
+    pub(in crate::transport::engine) fn on_gex_group(
+        &mut self,
+        payload: &[u8],
+    ) -> Result<(), Fault> {
         let k = self.kex.as_mut().ok_or_else(unexpected)?;
         let Some((min, _, max)) = k.gex_request else {
             return Err(unexpected());
