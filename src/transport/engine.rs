@@ -38,7 +38,7 @@ mod kex;
 mod outbound;
 mod preferences;
 
-pub use fault::reason;
+pub use fault::{reason, FaultLevel};
 use kex::KexState;
 pub use preferences::Preferences;
 
@@ -123,7 +123,7 @@ pub enum Event<'a> {
     /// DISCONNECT reason already queued for the peer, if any.
     Fatal {
         message: String,
-        level: &'static str,
+        level: FaultLevel,
     },
 }
 

@@ -2,7 +2,8 @@
 //! messages here or in `kex/` and `ext_info.rs`, the rest to the layers
 //! above, with the checks strict kex and RFC 4253 put on what may come when.
 
-use super::fault::{fault, reason, unexpected, Fault};
+use super::fault::{fault, malformed, reason, unexpected, Fault, FaultLevel};
+use super::kex::KexPhase;
 use super::{msg, Event, Transport, USERAUTH_SUCCESS};
 use crate::crypto::kex::Group;
 use crate::wire::Reader;
@@ -22,22 +23,22 @@ impl Transport {
         on_event: &mut dyn FnMut(Event<'_>),
     ) -> Result<(), Fault> {
         let Some(&kind) = payload.first() else {
-            return Err(fault(
-                "Malformed packet",
-                "protocol",
-                Some(reason::PROTOCOL_ERROR),
-            ));
+            return Err(malformed());
         };
         let after_first_newkeys = std::mem::take(&mut self.just_after_first_newkeys);
         let in_first_kex = !self.first_kex_done;
         if in_first_kex
             && kind != msg::KEXINIT
-            && self.kex.as_ref().is_none_or(|k| k.theirs.is_none())
+            && self
+                .kex
+                .as_ref()
+                .is_none_or(|k| k.phase == KexPhase::AwaitingKexInit)
         {
             self.early_non_kexinit = true;
         }
         // Strict kex: until the peer's first NEWKEYS only kex messages pass.
-        let before_peer_newkeys = in_first_kex && !self.kex.as_ref().is_some_and(|k| k.got_newkeys);
+        let before_peer_newkeys =
+            in_first_kex && !self.kex.as_ref().is_some_and(|k| k.peer_newkeys);
         // (A DISCONNECT still gets through: it ends the connection anyway.)
         if self.strict
             && before_peer_newkeys
@@ -46,7 +47,7 @@ impl Transport {
         {
             return Err(fault(
                 format!("strict KEX violation: unexpected packet type {kind}"),
-                "protocol",
+                FaultLevel::Protocol,
                 Some(reason::PROTOCOL_ERROR),
             ));
         }
@@ -105,7 +106,7 @@ impl Transport {
                     || self
                         .kex
                         .as_ref()
-                        .is_some_and(|k| k.theirs.is_some() && !k.got_newkeys)
+                        .is_some_and(|k| k.phase != KexPhase::AwaitingKexInit && !k.peer_newkeys)
                 {
                     return Err(unexpected());
                 }

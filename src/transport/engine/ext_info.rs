@@ -2,7 +2,7 @@
 //! the server-sig-algs a client learns from it, and the one a server sends
 //! after its first NEWKEYS.
 
-use super::fault::{fault, reason, Fault};
+use super::fault::{malformed, Fault};
 use super::{msg, Event, Transport};
 use crate::crypto::signature;
 use crate::wire::{Reader, Writer};
@@ -37,7 +37,6 @@ impl Transport {
             return Ok(());
         }
         self.ext_info_taken += 1;
-        let malformed = || fault("Malformed packet", "protocol", Some(reason::PROTOCOL_ERROR));
         let mut r = Reader::new(&payload[1..]);
         let count = r.u32().map_err(|_| malformed())?;
         if count >= 1024 {

@@ -1,7 +1,7 @@
-//! How a fault ends the connection: the error reported to the caller and
-//! the DISCONNECT reason sent to the peer first, when there is one. Every
-//! handler returns a `Fault`; only `fail` (and `report_exhausted`, for keys
-//! that ran out on a send) turn one into `Event::Fatal`.
+//! How a fault ends the connection: the error reported to the caller (with
+//! its level) and the DISCONNECT reason sent to the peer first, when there
+//! is one. Handlers return a `Fault`; `fail` turns it into `Event::Fatal`
+//! (as `report_exhausted` does for keys that ran out on a send).
 
 use super::{Event, Transport};
 use crate::transport::packet::SEQUENCE_EXHAUSTED;
@@ -14,16 +14,35 @@ pub mod reason {
     pub const BY_APPLICATION: u32 = 11;
 }
 
+/// What kind of failure ended the connection: 0.4.10's `err.level`, which
+/// apps read ("handshake" when the key exchange could not agree or verify,
+/// "protocol" when the peer broke the protocol).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FaultLevel {
+    Handshake,
+    Protocol,
+}
+
+impl FaultLevel {
+    /// The level as 0.4.10 spelled it (what the binding hands to JS).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FaultLevel::Handshake => "handshake",
+            FaultLevel::Protocol => "protocol",
+        }
+    }
+}
+
 /// The error a fault ends the connection with.
 pub(super) struct Fault {
     message: String,
-    level: &'static str,
+    level: FaultLevel,
     disconnect: Option<u32>,
 }
 
 pub(super) fn fault(
     message: impl Into<String>,
-    level: &'static str,
+    level: FaultLevel,
     disconnect: Option<u32>,
 ) -> Fault {
     Fault {
@@ -33,10 +52,19 @@ pub(super) fn fault(
     }
 }
 
+/// A message too short for its fields, or otherwise unreadable.
+pub(super) fn malformed() -> Fault {
+    fault(
+        "Malformed packet",
+        FaultLevel::Protocol,
+        Some(reason::PROTOCOL_ERROR),
+    )
+}
+
 pub(super) fn unexpected() -> Fault {
     fault(
         "Received unexpected packet",
-        "protocol",
+        FaultLevel::Protocol,
         Some(reason::PROTOCOL_ERROR),
     )
 }
@@ -59,7 +87,7 @@ impl Transport {
         if std::mem::take(&mut self.exhausted_unreported) {
             on_event(Event::Fatal {
                 message: SEQUENCE_EXHAUSTED.to_owned(),
-                level: "protocol",
+                level: FaultLevel::Protocol,
             });
         }
     }

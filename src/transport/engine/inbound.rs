@@ -4,7 +4,7 @@
 //! holds them, so payloads reach JS without a copy); all of them end in
 //! `open_packets`, which opens each whole packet and hands it to `handle`.
 
-use super::fault::{fault, reason};
+use super::fault::{fault, reason, FaultLevel};
 use super::{Event, Transport};
 use bytes::Buf;
 
@@ -21,7 +21,7 @@ impl Transport {
                     self.dead = true;
                     on_event(Event::Fatal {
                         message: e.message().to_owned(),
-                        level: "protocol",
+                        level: FaultLevel::Protocol,
                     });
                     return;
                 }
@@ -159,7 +159,7 @@ impl Transport {
                 Ok(Some(o)) => o,
                 Ok(None) => break,
                 Err(e) => {
-                    let f = fault(e.message, "protocol", e.disconnect);
+                    let f = fault(e.message, FaultLevel::Protocol, e.disconnect);
                     self.fail(f, on_event);
                     break;
                 }
@@ -174,7 +174,7 @@ impl Transport {
                     Some(payload) => self.handle(&payload, on_event),
                     None => Err(fault(
                         "Bad compressed data",
-                        "protocol",
+                        FaultLevel::Protocol,
                         Some(reason::COMPRESSION_ERROR),
                     )),
                 },

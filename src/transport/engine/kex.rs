@@ -15,6 +15,23 @@ mod hash;
 mod negotiation;
 mod newkeys;
 
+/// Where our side of a key exchange is. Each step comes after the one
+/// before; the data each step produced (the peer's KEXINIT, the ephemeral
+/// key, the derived keys) is in `KexState`'s other fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum KexPhase {
+    /// Our KEXINIT is sent; the peer's has not come.
+    AwaitingKexInit,
+    /// Both KEXINITs are known: the group request, the public values and
+    /// the reply are being exchanged.
+    Exchanging,
+    /// Client: the server's reply is verified and the keys are derived; our
+    /// NEWKEYS waits for the app's verdict on the host key.
+    AwaitingVerdict,
+    /// Our NEWKEYS is sent: outgoing packets use the new keys.
+    NewKeysSent,
+}
+
 /// One key exchange in progress, from our KEXINIT to both NEWKEYS.
 pub(super) struct KexState {
     pub(super) ours: Vec<u8>,
@@ -25,9 +42,13 @@ pub(super) struct KexState {
     /// Keys computed, waiting for NEWKEYS: (outgoing, incoming).
     pub(super) out_keys: Option<DirectionKeys>,
     pub(super) in_keys: Option<DirectionKeys>,
-    pub(super) sent_newkeys: bool,
-    pub(super) got_newkeys: bool,
-    pub(super) awaiting_verdict: bool,
+    pub(super) phase: KexPhase,
+    /// The peer's NEWKEYS has come: incoming packets use the new keys. Not
+    /// a step of `phase`, because it comes in either order with ours: the
+    /// server sends its NEWKEYS right after its reply, so a client can have
+    /// it while the app still judges the host key, or after our NEWKEYS.
+    /// The exchange is over when both are done.
+    pub(super) peer_newkeys: bool,
     /// The peer guessed its first kex packet wrong: drop that packet.
     pub(super) ignore_next_kex_packet: bool,
     /// Group exchange: the client's (min, n, max) and the server's group.

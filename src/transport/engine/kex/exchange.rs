@@ -4,10 +4,11 @@
 //! reply and asks the app about the host key.
 
 use super::hash::write_value;
+use super::KexPhase;
 use crate::crypto::kex::{self as kexalg, Group};
 use crate::crypto::signature;
 use crate::keys::Key;
-use crate::transport::engine::fault::{fault, reason, unexpected, Fault};
+use crate::transport::engine::fault::{fault, malformed, reason, unexpected, Fault, FaultLevel};
 use crate::transport::engine::{msg, Event, Transport};
 use crate::wire::{Reader, Writer};
 
@@ -19,7 +20,7 @@ impl Transport {
         payload: &[u8],
     ) -> Result<(), Fault> {
         let k = self.kex.as_ref().ok_or_else(unexpected)?;
-        if k.negotiated.is_none() || k.out_keys.is_some() || k.sent_newkeys {
+        if k.negotiated.is_none() || k.out_keys.is_some() || k.phase == KexPhase::NewKeysSent {
             return Err(unexpected());
         }
         let spec = k.spec.ok_or_else(unexpected)?;
@@ -28,14 +29,11 @@ impl Transport {
             return Err(unexpected());
         }
         let mut r = Reader::new(&payload[1..]);
-        let client_public = r
-            .string()
-            .map_err(|_| fault("Malformed packet", "protocol", Some(reason::PROTOCOL_ERROR)))?
-            .to_vec();
+        let client_public = r.string().map_err(|_| malformed())?.to_vec();
         let host_key = self.host_key_for(&negotiated.host_key).ok_or_else(|| {
             fault(
                 "Handshake failed: no matching host key format",
-                "handshake",
+                FaultLevel::Handshake,
                 Some(reason::KEY_EXCHANGE_FAILED),
             )
         })?;
@@ -44,7 +42,7 @@ impl Transport {
             kexalg::respond(spec.group, gex_group.as_ref(), &client_public).map_err(|_| {
                 fault(
                     "Handshake failed: invalid public value from the client",
-                    "handshake",
+                    FaultLevel::Handshake,
                     Some(reason::KEY_EXCHANGE_FAILED),
                 )
             })?;
@@ -53,7 +51,7 @@ impl Transport {
         let sig = host_key.sign(&negotiated.host_key, &h).map_err(|e| {
             fault(
                 format!("Handshake failed: signing failed: {e}"),
-                "handshake",
+                FaultLevel::Handshake,
                 Some(reason::KEY_EXCHANGE_FAILED),
             )
         })?;
@@ -90,7 +88,6 @@ impl Transport {
         let spec = k.spec.ok_or_else(unexpected)?;
         let negotiated = k.negotiated.clone().ok_or_else(unexpected)?;
         let eph = k.ephemeral.take().ok_or_else(unexpected)?;
-        let malformed = || fault("Malformed packet", "protocol", Some(reason::PROTOCOL_ERROR));
         let mut r = Reader::new(&payload[1..]);
         let k_s = r.string().map_err(|_| malformed())?.to_vec();
         let server_public = r.string().map_err(|_| malformed())?.to_vec();
@@ -101,7 +98,7 @@ impl Transport {
         let host_key = Key::from_public_blob(&k_s).map_err(|_| {
             fault(
                 "Handshake failed: host key format mismatch",
-                "handshake",
+                FaultLevel::Handshake,
                 Some(reason::KEY_EXCHANGE_FAILED),
             )
         })?;
@@ -110,14 +107,14 @@ impl Transport {
         if host_key.key_type() != expected_type {
             return Err(fault(
                 "Handshake failed: host key format mismatch",
-                "handshake",
+                FaultLevel::Handshake,
                 Some(reason::KEY_EXCHANGE_FAILED),
             ));
         }
         if sig_algo != negotiated.host_key {
             return Err(fault(
                 "Handshake failed: signature format mismatch",
-                "handshake",
+                FaultLevel::Handshake,
                 Some(reason::KEY_EXCHANGE_FAILED),
             ));
         }
@@ -126,7 +123,7 @@ impl Transport {
             Some(first) if *first != host_key.public => {
                 return Err(fault(
                     "Handshake failed: host key changed during rekey",
-                    "handshake",
+                    FaultLevel::Handshake,
                     Some(reason::KEY_EXCHANGE_FAILED),
                 ));
             }
@@ -135,7 +132,7 @@ impl Transport {
         let secret = eph.agree(&server_public).map_err(|_| {
             fault(
                 "Handshake failed: invalid public value from the server",
-                "handshake",
+                FaultLevel::Handshake,
                 Some(reason::KEY_EXCHANGE_FAILED),
             )
         })?;
@@ -144,13 +141,13 @@ impl Transport {
         if !host_key.verify(sig_algo, &h, sig) {
             return Err(fault(
                 "Handshake failed: signature verification failed",
-                "handshake",
+                FaultLevel::Handshake,
                 Some(reason::KEY_EXCHANGE_FAILED),
             ));
         }
         self.derive_keys(&spec, &negotiated, &secret, &h)?;
         if let Some(k) = self.kex.as_mut() {
-            k.awaiting_verdict = true;
+            k.phase = KexPhase::AwaitingVerdict;
         }
         on_event(Event::HostKey {
             blob: k_s,

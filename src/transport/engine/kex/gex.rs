@@ -5,7 +5,7 @@
 
 use crate::crypto::kex::{DhGroup, Ephemeral};
 use crate::crypto::CipherSpec;
-use crate::transport::engine::fault::{fault, reason, unexpected, Fault};
+use crate::transport::engine::fault::{fault, malformed, reason, unexpected, Fault, FaultLevel};
 use crate::transport::engine::{msg, Transport};
 use crate::wire::{Reader, Writer};
 
@@ -56,21 +56,20 @@ impl Transport {
             return Err(unexpected());
         }
         let mut r = Reader::new(&payload[1..]);
-        let malformed = || fault("Malformed packet", "protocol", Some(reason::PROTOCOL_ERROR));
         let min = r.u32().map_err(|_| malformed())?;
         let n = r.u32().map_err(|_| malformed())?;
         let max = r.u32().map_err(|_| malformed())?;
         if min > n || n > max {
             return Err(fault(
                 "Handshake failed: bad group exchange request",
-                "handshake",
+                FaultLevel::Handshake,
                 Some(reason::KEY_EXCHANGE_FAILED),
             ));
         }
         let group = DhGroup::for_request(min, n, max).ok_or_else(|| {
             fault(
                 "Handshake failed: no group of the requested size",
-                "handshake",
+                FaultLevel::Handshake,
                 Some(reason::KEY_EXCHANGE_FAILED),
             )
         })?;
@@ -98,7 +97,6 @@ impl Transport {
             return Err(unexpected());
         }
         let mut r = Reader::new(&payload[1..]);
-        let malformed = || fault("Malformed packet", "protocol", Some(reason::PROTOCOL_ERROR));
         let p = r.mpint_positive().map_err(|_| malformed())?.to_vec();
         let g = r.mpint_positive().map_err(|_| malformed())?.to_vec();
         let group = DhGroup { p, g };
@@ -108,14 +106,14 @@ impl Transport {
                     "Handshake failed: the server's group ({} bits) is not one we asked for",
                     group.bits()
                 ),
-                "handshake",
+                FaultLevel::Handshake,
                 Some(reason::KEY_EXCHANGE_FAILED),
             ));
         }
         let (eph, public) = Ephemeral::generate_dh(group.clone()).ok_or_else(|| {
             fault(
                 "Key exchange failed: no ephemeral key",
-                "handshake",
+                FaultLevel::Handshake,
                 Some(reason::KEY_EXCHANGE_FAILED),
             )
         })?;

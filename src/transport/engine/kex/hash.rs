@@ -5,7 +5,7 @@
 use crate::crypto::kex::KexSpec;
 use crate::crypto::mac::MacSpec;
 use crate::crypto::CipherSpec;
-use crate::transport::engine::fault::{fault, reason, unexpected, Fault};
+use crate::transport::engine::fault::{fault, reason, unexpected, Fault, FaultLevel};
 use crate::transport::engine::Transport;
 use crate::transport::kexinit::Negotiated;
 use crate::transport::packet::DirectionKeys;
@@ -96,7 +96,7 @@ impl Transport {
         let bad = || {
             fault(
                 "Handshake failed: unsupported cipher or MAC",
-                "handshake",
+                FaultLevel::Handshake,
                 Some(reason::KEY_EXCHANGE_FAILED),
             )
         };

@@ -3,11 +3,11 @@
 //! first exchange), and the peer's, compared with it.
 
 use super::hash::write_value;
-use super::KexState;
+use super::{KexPhase, KexState};
 use crate::crypto::kex::{Ephemeral, Group, KexSpec};
 use crate::crypto::{signature, CipherSpec};
 use crate::keys::Key;
-use crate::transport::engine::fault::{fault, reason, unexpected, Fault};
+use crate::transport::engine::fault::{fault, malformed, reason, unexpected, Fault, FaultLevel};
 use crate::transport::engine::{msg, Event, Transport};
 use crate::transport::kexinit::{self, KexInit};
 use crate::wire::Writer;
@@ -95,9 +95,8 @@ impl Transport {
             ephemeral: None,
             out_keys: None,
             in_keys: None,
-            sent_newkeys: false,
-            got_newkeys: false,
-            awaiting_verdict: false,
+            phase: KexPhase::AwaitingKexInit,
+            peer_newkeys: false,
             ignore_next_kex_packet: false,
             gex_request: None,
             gex_group: None,
@@ -113,15 +112,18 @@ impl Transport {
         payload: &[u8],
         on_event: &mut dyn FnMut(Event<'_>),
     ) -> Result<(), Fault> {
-        if self.kex.as_ref().is_some_and(|k| k.theirs.is_some()) {
+        if self
+            .kex
+            .as_ref()
+            .is_some_and(|k| k.phase != KexPhase::AwaitingKexInit)
+        {
             return Err(unexpected());
         }
         if self.kex.is_none() {
             // The peer starts a rekey: answer with ours.
             self.start_kex();
         }
-        let theirs = KexInit::decode(payload)
-            .map_err(|_| fault("Malformed packet", "protocol", Some(reason::PROTOCOL_ERROR)))?;
+        let theirs = KexInit::decode(payload).map_err(|_| malformed())?;
         let ours = KexInit::decode(
             &self
                 .kex
@@ -129,7 +131,7 @@ impl Transport {
                 .map(|k| k.ours.clone())
                 .unwrap_or_default(),
         )
-        .map_err(|_| fault("Malformed packet", "protocol", None))?;
+        .map_err(|_| fault("Malformed packet", FaultLevel::Protocol, None))?;
         let (client, server) = if self.cfg.server {
             (&theirs, &ours)
         } else {
@@ -142,7 +144,7 @@ impl Transport {
         let negotiated = kexinit::negotiate(client, server, |c| {
             CipherSpec::from_name(c).is_some_and(|s| s.is_aead())
         })
-        .map_err(|m| fault(m, "handshake", Some(reason::KEY_EXCHANGE_FAILED)))?;
+        .map_err(|m| fault(m, FaultLevel::Handshake, Some(reason::KEY_EXCHANGE_FAILED)))?;
         let first = !self.first_kex_done;
         if first {
             self.strict = client.kex.iter().any(|n| n == STRICT_C)
@@ -150,7 +152,7 @@ impl Transport {
             if self.strict && self.early_non_kexinit {
                 return Err(fault(
                     "strict KEX violation: KEXINIT was not the first packet",
-                    "protocol",
+                    FaultLevel::Protocol,
                     Some(reason::PROTOCOL_ERROR),
                 ));
             }
@@ -160,7 +162,7 @@ impl Transport {
         let spec = KexSpec::from_name(&negotiated.kex).ok_or_else(|| {
             fault(
                 format!("Unsupported key exchange algorithm: {}", negotiated.kex),
-                "handshake",
+                FaultLevel::Handshake,
                 Some(reason::KEY_EXCHANGE_FAILED),
             )
         })?;
@@ -169,6 +171,7 @@ impl Transport {
                 || theirs.host_key.first() != Some(&negotiated.host_key));
         let k = self.kex.as_mut().ok_or_else(unexpected)?;
         k.theirs = Some(payload.to_vec());
+        k.phase = KexPhase::Exchanging;
         k.spec = Some(spec);
         k.ignore_next_kex_packet = wrong_guess;
         on_event(Event::Negotiated(k.negotiated.insert(negotiated)));
@@ -179,7 +182,7 @@ impl Transport {
             let (eph, public) = Ephemeral::generate(spec.group).ok_or_else(|| {
                 fault(
                     "Key exchange failed: no ephemeral key",
-                    "handshake",
+                    FaultLevel::Handshake,
                     Some(reason::KEY_EXCHANGE_FAILED),
                 )
             })?;

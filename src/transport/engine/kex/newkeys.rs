@@ -2,17 +2,17 @@
 //! waits for the app's verdict on the host key), the peer's, and the end of
 //! the exchange once both are done, when what waited is sent.
 
-use crate::transport::engine::fault::{fault, reason, unexpected, Fault};
+use super::KexPhase;
+use crate::transport::engine::fault::{fault, reason, unexpected, Fault, FaultLevel};
 use crate::transport::engine::{msg, Event, Transport};
 
 impl Transport {
     /// Client: the app's answer about the host key.
     pub fn host_key_verdict(&mut self, accepted: bool, on_event: &mut dyn FnMut(Event<'_>)) {
-        let Some(k) = self.kex.as_mut() else { return };
-        if !k.awaiting_verdict || self.dead {
+        let Some(k) = self.kex.as_ref() else { return };
+        if k.phase != KexPhase::AwaitingVerdict || self.dead {
             return;
         }
-        k.awaiting_verdict = false;
         if !accepted {
             self.send_disconnect(reason::KEY_EXCHANGE_FAILED, "");
             self.dead = true;
@@ -26,7 +26,7 @@ impl Transport {
         self.seal(&[msg::NEWKEYS]);
         self.compression_for(true);
         let Some(k) = self.kex.as_mut() else { return };
-        k.sent_newkeys = true;
+        k.phase = KexPhase::NewKeysSent;
         if let Some(keys) = k.out_keys.take() {
             self.sealer.rekey(&keys);
         }
@@ -45,11 +45,11 @@ impl Transport {
     ) -> Result<(), Fault> {
         let k = self.kex.as_mut().ok_or_else(unexpected)?;
         let keys = k.in_keys.take().ok_or_else(unexpected)?;
-        k.got_newkeys = true;
+        k.peer_newkeys = true;
         if !self.opener.rekey(&keys) {
             return Err(fault(
                 "Handshake failed: could not key the cipher",
-                "handshake",
+                FaultLevel::Handshake,
                 Some(reason::KEY_EXCHANGE_FAILED),
             ));
         }
@@ -70,7 +70,7 @@ impl Transport {
         let done = self
             .kex
             .as_ref()
-            .is_some_and(|k| k.sent_newkeys && k.got_newkeys);
+            .is_some_and(|k| k.phase == KexPhase::NewKeysSent && k.peer_newkeys);
         if !done {
             return;
         }
