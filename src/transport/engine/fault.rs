@@ -52,6 +52,16 @@ pub(super) fn fault(
     }
 }
 
+/// The key exchange failed: a "handshake" fault, with the DISCONNECT
+/// reason RFC 4253 gives it.
+pub(super) fn kex_failed(message: impl Into<String>) -> Fault {
+    fault(
+        message,
+        FaultLevel::Handshake,
+        Some(reason::KEY_EXCHANGE_FAILED),
+    )
+}
+
 /// A message too short for its fields, or otherwise unreadable.
 pub(super) fn malformed() -> Fault {
     fault(

@@ -8,7 +8,7 @@ use super::KexPhase;
 use crate::crypto::kex::{self as kexalg, Group};
 use crate::crypto::signature;
 use crate::keys::Key;
-use crate::transport::engine::fault::{fault, malformed, reason, unexpected, Fault, FaultLevel};
+use crate::transport::engine::fault::{kex_failed, malformed, unexpected, Fault};
 use crate::transport::engine::{msg, Event, Transport};
 use crate::wire::{Reader, Writer};
 
@@ -30,31 +30,19 @@ impl Transport {
         }
         let mut r = Reader::new(&payload[1..]);
         let client_public = r.string().map_err(|_| malformed())?.to_vec();
-        let host_key = self.host_key_for(&negotiated.host_key).ok_or_else(|| {
-            fault(
-                "Handshake failed: no matching host key format",
-                FaultLevel::Handshake,
-                Some(reason::KEY_EXCHANGE_FAILED),
-            )
-        })?;
+        let host_key = self
+            .host_key_for(&negotiated.host_key)
+            .ok_or_else(|| kex_failed("Handshake failed: no matching host key format"))?;
         let gex_group = self.kex.as_ref().and_then(|k| k.gex_group.clone());
         let (server_public, secret) =
             kexalg::respond(spec.group, gex_group.as_ref(), &client_public).map_err(|_| {
-                fault(
-                    "Handshake failed: invalid public value from the client",
-                    FaultLevel::Handshake,
-                    Some(reason::KEY_EXCHANGE_FAILED),
-                )
+                kex_failed("Handshake failed: invalid public value from the client")
             })?;
         let k_s = host_key.public_blob().to_vec();
         let h = self.exchange_hash(&spec, &k_s, &client_public, &server_public, &secret)?;
-        let sig = host_key.sign(&negotiated.host_key, &h).map_err(|e| {
-            fault(
-                format!("Handshake failed: signing failed: {e}"),
-                FaultLevel::Handshake,
-                Some(reason::KEY_EXCHANGE_FAILED),
-            )
-        })?;
+        let sig = host_key
+            .sign(&negotiated.host_key, &h)
+            .map_err(|e| kex_failed(format!("Handshake failed: signing failed: {e}")))?;
         let mut sig_blob = Writer::new();
         sig_blob.string(negotiated.host_key.as_bytes()).string(&sig);
         let mut w = Writer::new();
@@ -95,54 +83,33 @@ impl Transport {
         let mut sr = Reader::new(sig_blob);
         let sig_algo = sr.utf8().map_err(|_| malformed())?;
         let sig = sr.string().map_err(|_| malformed())?;
-        let host_key = Key::from_public_blob(&k_s).map_err(|_| {
-            fault(
-                "Handshake failed: host key format mismatch",
-                FaultLevel::Handshake,
-                Some(reason::KEY_EXCHANGE_FAILED),
-            )
-        })?;
+        let host_key = Key::from_public_blob(&k_s)
+            .map_err(|_| kex_failed("Handshake failed: host key format mismatch"))?;
         let expected_type =
             signature::key_type_of(&negotiated.host_key).unwrap_or(&negotiated.host_key);
         if host_key.key_type() != expected_type {
-            return Err(fault(
-                "Handshake failed: host key format mismatch",
-                FaultLevel::Handshake,
-                Some(reason::KEY_EXCHANGE_FAILED),
-            ));
+            return Err(kex_failed("Handshake failed: host key format mismatch"));
         }
         if sig_algo != negotiated.host_key {
-            return Err(fault(
-                "Handshake failed: signature format mismatch",
-                FaultLevel::Handshake,
-                Some(reason::KEY_EXCHANGE_FAILED),
-            ));
+            return Err(kex_failed("Handshake failed: signature format mismatch"));
         }
         match &self.first_host_key {
             None => self.first_host_key = Some(host_key.public.clone()),
             Some(first) if *first != host_key.public => {
-                return Err(fault(
+                return Err(kex_failed(
                     "Handshake failed: host key changed during rekey",
-                    FaultLevel::Handshake,
-                    Some(reason::KEY_EXCHANGE_FAILED),
                 ));
             }
             Some(_) => {}
         }
-        let secret = eph.agree(&server_public).map_err(|_| {
-            fault(
-                "Handshake failed: invalid public value from the server",
-                FaultLevel::Handshake,
-                Some(reason::KEY_EXCHANGE_FAILED),
-            )
-        })?;
+        let secret = eph
+            .agree(&server_public)
+            .map_err(|_| kex_failed("Handshake failed: invalid public value from the server"))?;
         let client_public = self.our_public.clone().unwrap_or_default();
         let h = self.exchange_hash(&spec, &k_s, &client_public, &server_public, &secret)?;
         if !host_key.verify(sig_algo, &h, sig) {
-            return Err(fault(
+            return Err(kex_failed(
                 "Handshake failed: signature verification failed",
-                FaultLevel::Handshake,
-                Some(reason::KEY_EXCHANGE_FAILED),
             ));
         }
         self.derive_keys(&spec, &negotiated, &secret, &h)?;

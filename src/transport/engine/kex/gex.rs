@@ -5,7 +5,7 @@
 
 use crate::crypto::kex::{DhGroup, Ephemeral};
 use crate::crypto::CipherSpec;
-use crate::transport::engine::fault::{fault, malformed, reason, unexpected, Fault, FaultLevel};
+use crate::transport::engine::fault::{kex_failed, malformed, unexpected, Fault};
 use crate::transport::engine::{msg, Transport};
 use crate::wire::{Reader, Writer};
 
@@ -60,19 +60,10 @@ impl Transport {
         let n = r.u32().map_err(|_| malformed())?;
         let max = r.u32().map_err(|_| malformed())?;
         if min > n || n > max {
-            return Err(fault(
-                "Handshake failed: bad group exchange request",
-                FaultLevel::Handshake,
-                Some(reason::KEY_EXCHANGE_FAILED),
-            ));
+            return Err(kex_failed("Handshake failed: bad group exchange request"));
         }
-        let group = DhGroup::for_request(min, n, max).ok_or_else(|| {
-            fault(
-                "Handshake failed: no group of the requested size",
-                FaultLevel::Handshake,
-                Some(reason::KEY_EXCHANGE_FAILED),
-            )
-        })?;
+        let group = DhGroup::for_request(min, n, max)
+            .ok_or_else(|| kex_failed("Handshake failed: no group of the requested size"))?;
         let mut w = Writer::new();
         w.u8(msg::GEX_GROUP)
             .mpint_unsigned(&group.p)
@@ -101,22 +92,13 @@ impl Transport {
         let g = r.mpint_positive().map_err(|_| malformed())?.to_vec();
         let group = DhGroup { p, g };
         if !group.acceptable(min, max) {
-            return Err(fault(
-                format!(
-                    "Handshake failed: the server's group ({} bits) is not one we asked for",
-                    group.bits()
-                ),
-                FaultLevel::Handshake,
-                Some(reason::KEY_EXCHANGE_FAILED),
-            ));
+            return Err(kex_failed(format!(
+                "Handshake failed: the server's group ({} bits) is not one we asked for",
+                group.bits()
+            )));
         }
-        let (eph, public) = Ephemeral::generate_dh(group.clone()).ok_or_else(|| {
-            fault(
-                "Key exchange failed: no ephemeral key",
-                FaultLevel::Handshake,
-                Some(reason::KEY_EXCHANGE_FAILED),
-            )
-        })?;
+        let (eph, public) = Ephemeral::generate_dh(group.clone())
+            .ok_or_else(|| kex_failed("Key exchange failed: no ephemeral key"))?;
         k.ephemeral = Some(eph);
         k.gex_group = Some(group);
         let mut w = Writer::new();

@@ -5,7 +5,7 @@
 use crate::crypto::kex::KexSpec;
 use crate::crypto::mac::MacSpec;
 use crate::crypto::CipherSpec;
-use crate::transport::engine::fault::{fault, reason, unexpected, Fault, FaultLevel};
+use crate::transport::engine::fault::{kex_failed, unexpected, Fault};
 use crate::transport::engine::Transport;
 use crate::transport::kexinit::Negotiated;
 use crate::transport::packet::DirectionKeys;
@@ -93,13 +93,7 @@ impl Transport {
             out.truncate(len);
             out
         };
-        let bad = || {
-            fault(
-                "Handshake failed: unsupported cipher or MAC",
-                FaultLevel::Handshake,
-                Some(reason::KEY_EXCHANGE_FAILED),
-            )
-        };
+        let bad = || kex_failed("Handshake failed: unsupported cipher or MAC");
         let keys_for = |cipher: &str,
                         mac: &str,
                         iv: u8,

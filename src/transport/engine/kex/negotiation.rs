@@ -7,7 +7,9 @@ use super::{KexPhase, KexState};
 use crate::crypto::kex::{Ephemeral, Group, KexSpec};
 use crate::crypto::{signature, CipherSpec};
 use crate::keys::Key;
-use crate::transport::engine::fault::{fault, malformed, reason, unexpected, Fault, FaultLevel};
+use crate::transport::engine::fault::{
+    fault, kex_failed, malformed, reason, unexpected, Fault, FaultLevel,
+};
 use crate::transport::engine::{msg, Event, Transport};
 use crate::transport::kexinit::{self, KexInit};
 use crate::wire::Writer;
@@ -144,7 +146,7 @@ impl Transport {
         let negotiated = kexinit::negotiate(client, server, |c| {
             CipherSpec::from_name(c).is_some_and(|s| s.is_aead())
         })
-        .map_err(|m| fault(m, FaultLevel::Handshake, Some(reason::KEY_EXCHANGE_FAILED)))?;
+        .map_err(kex_failed)?;
         let first = !self.first_kex_done;
         if first {
             self.strict = client.kex.iter().any(|n| n == STRICT_C)
@@ -160,11 +162,10 @@ impl Transport {
                 self.cfg.server && client.kex.iter().any(|n| n == EXT_INFO_C);
         }
         let spec = KexSpec::from_name(&negotiated.kex).ok_or_else(|| {
-            fault(
-                format!("Unsupported key exchange algorithm: {}", negotiated.kex),
-                FaultLevel::Handshake,
-                Some(reason::KEY_EXCHANGE_FAILED),
-            )
+            kex_failed(format!(
+                "Unsupported key exchange algorithm: {}",
+                negotiated.kex
+            ))
         })?;
         let wrong_guess = theirs.first_kex_follows
             && (theirs.kex.first() != Some(&negotiated.kex)
@@ -179,13 +180,8 @@ impl Transport {
         if !self.cfg.server && spec.group == Group::GroupExchange {
             self.send_gex_request();
         } else if !self.cfg.server {
-            let (eph, public) = Ephemeral::generate(spec.group).ok_or_else(|| {
-                fault(
-                    "Key exchange failed: no ephemeral key",
-                    FaultLevel::Handshake,
-                    Some(reason::KEY_EXCHANGE_FAILED),
-                )
-            })?;
+            let (eph, public) = Ephemeral::generate(spec.group)
+                .ok_or_else(|| kex_failed("Key exchange failed: no ephemeral key"))?;
             let mut w = Writer::new();
             w.u8(msg::KEXDH_INIT);
             write_value(&mut w, &spec, &public);

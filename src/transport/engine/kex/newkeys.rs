@@ -3,7 +3,7 @@
 //! the exchange once both are done, when what waited is sent.
 
 use super::KexPhase;
-use crate::transport::engine::fault::{fault, reason, unexpected, Fault, FaultLevel};
+use crate::transport::engine::fault::{kex_failed, reason, unexpected, Fault};
 use crate::transport::engine::{msg, Event, Transport};
 
 impl Transport {
@@ -47,11 +47,7 @@ impl Transport {
         let keys = k.in_keys.take().ok_or_else(unexpected)?;
         k.peer_newkeys = true;
         if !self.opener.rekey(&keys) {
-            return Err(fault(
-                "Handshake failed: could not key the cipher",
-                FaultLevel::Handshake,
-                Some(reason::KEY_EXCHANGE_FAILED),
-            ));
+            return Err(kex_failed("Handshake failed: could not key the cipher"));
         }
         if self.strict {
             self.opener.seq = 0;
