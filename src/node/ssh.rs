@@ -224,7 +224,7 @@ impl SshSession {
                     },
                     Event::Fatal { message, level } => JsEvent::new(env, "_fatal")?
                         .arg(message.as_str())?
-                        .arg(level)?
+                        .arg(level.as_str())?
                         .done(),
                 }))
             })();

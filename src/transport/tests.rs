@@ -3,7 +3,7 @@
 //! traffic in flight, strict kex, and hostile input.
 
 use super::algorithms;
-use super::engine::{Config, Event, Preferences, Transport};
+use super::engine::{Config, Event, FaultLevel, Preferences, Transport};
 use super::packet::SEQUENCE_EXHAUSTED;
 use super::rekey_limit::{Limits, PACKETS_PER_KEY};
 use crate::crypto;
@@ -15,6 +15,7 @@ struct Seen {
     ready: bool,
     payloads: Vec<Vec<u8>>,
     fatal: Option<String>,
+    fatal_level: Option<FaultLevel>,
     fatals: usize,
     host_keys: usize,
     newkeys: usize,
@@ -52,8 +53,9 @@ fn record(seen: &mut Seen, e: Event<'_>, host_key: &mut bool) {
     match e {
         Event::Ready => seen.ready = true,
         Event::Payload(p) => seen.payloads.push(p.to_vec()),
-        Event::Fatal { message, .. } => {
+        Event::Fatal { message, level } => {
             seen.fatal = Some(message);
+            seen.fatal_level = Some(level);
             seen.fatals += 1;
         }
         Event::HostKey { .. } => {
@@ -448,6 +450,7 @@ fn strict_kex_refuses_a_packet_injected_before_newkeys() {
         "{:?}",
         s.seen.fatal
     );
+    assert_eq!(s.seen.fatal_level.map(FaultLevel::as_str), Some("protocol"));
     assert!(!s.seen.ready);
 }
 
@@ -473,6 +476,13 @@ fn no_common_algorithm_is_a_handshake_failure() {
         c.seen.fatal.as_deref(),
         Some("Handshake failed: no matching client->server cipher")
     );
+    // 0.4.10's err.level, as the binding hands it to JS.
+    for side in [&c, &s] {
+        assert_eq!(
+            side.seen.fatal_level.map(FaultLevel::as_str),
+            Some("handshake")
+        );
+    }
     assert!(!c.seen.ready && !s.seen.ready);
 }
 

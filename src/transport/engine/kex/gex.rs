@@ -3,9 +3,10 @@
 //! server answers with a group, and the exchange then runs as a DH exchange
 //! in that group (the init and reply go through the common handlers).
 
-use super::{fault, msg, reason, unexpected, Fault, Transport};
 use crate::crypto::kex::{DhGroup, Ephemeral};
 use crate::crypto::CipherSpec;
+use crate::transport::engine::fault::{kex_failed, malformed, unexpected, Fault};
+use crate::transport::engine::{msg, Transport};
 use crate::wire::{Reader, Writer};
 
 /// The smallest group we ask for or accept, and the largest (OpenSSH's
@@ -46,30 +47,23 @@ impl Transport {
     }
 
     /// Server: the client's (min, n, max); answer with a group.
-    pub(super) fn on_gex_request(&mut self, payload: &[u8]) -> Result<(), Fault> {
+    pub(in crate::transport::engine) fn on_gex_request(
+        &mut self,
+        payload: &[u8],
+    ) -> Result<(), Fault> {
         let k = self.kex.as_mut().ok_or_else(unexpected)?;
         if k.gex_request.is_some() {
             return Err(unexpected());
         }
         let mut r = Reader::new(&payload[1..]);
-        let malformed = || fault("Malformed packet", "protocol", Some(reason::PROTOCOL_ERROR));
         let min = r.u32().map_err(|_| malformed())?;
         let n = r.u32().map_err(|_| malformed())?;
         let max = r.u32().map_err(|_| malformed())?;
         if min > n || n > max {
-            return Err(fault(
-                "Handshake failed: bad group exchange request",
-                "handshake",
-                Some(reason::KEY_EXCHANGE_FAILED),
-            ));
+            return Err(kex_failed("Handshake failed: bad group exchange request"));
         }
-        let group = DhGroup::for_request(min, n, max).ok_or_else(|| {
-            fault(
-                "Handshake failed: no group of the requested size",
-                "handshake",
-                Some(reason::KEY_EXCHANGE_FAILED),
-            )
-        })?;
+        let group = DhGroup::for_request(min, n, max)
+            .ok_or_else(|| kex_failed("Handshake failed: no group of the requested size"))?;
         let mut w = Writer::new();
         w.u8(msg::GEX_GROUP)
             .mpint_unsigned(&group.p)
@@ -82,7 +76,10 @@ impl Transport {
     }
 
     /// Client: the server's group; check it and send our public value.
-    pub(super) fn on_gex_group(&mut self, payload: &[u8]) -> Result<(), Fault> {
+    pub(in crate::transport::engine) fn on_gex_group(
+        &mut self,
+        payload: &[u8],
+    ) -> Result<(), Fault> {
         let k = self.kex.as_mut().ok_or_else(unexpected)?;
         let Some((min, _, max)) = k.gex_request else {
             return Err(unexpected());
@@ -91,27 +88,17 @@ impl Transport {
             return Err(unexpected());
         }
         let mut r = Reader::new(&payload[1..]);
-        let malformed = || fault("Malformed packet", "protocol", Some(reason::PROTOCOL_ERROR));
         let p = r.mpint_positive().map_err(|_| malformed())?.to_vec();
         let g = r.mpint_positive().map_err(|_| malformed())?.to_vec();
         let group = DhGroup { p, g };
         if !group.acceptable(min, max) {
-            return Err(fault(
-                format!(
-                    "Handshake failed: the server's group ({} bits) is not one we asked for",
-                    group.bits()
-                ),
-                "handshake",
-                Some(reason::KEY_EXCHANGE_FAILED),
-            ));
+            return Err(kex_failed(format!(
+                "Handshake failed: the server's group ({} bits) is not one we asked for",
+                group.bits()
+            )));
         }
-        let (eph, public) = Ephemeral::generate_dh(group.clone()).ok_or_else(|| {
-            fault(
-                "Key exchange failed: no ephemeral key",
-                "handshake",
-                Some(reason::KEY_EXCHANGE_FAILED),
-            )
-        })?;
+        let (eph, public) = Ephemeral::generate_dh(group.clone())
+            .ok_or_else(|| kex_failed("Key exchange failed: no ephemeral key"))?;
         k.ephemeral = Some(eph);
         k.gex_group = Some(group);
         let mut w = Writer::new();

@@ -1,0 +1,197 @@
+//! Algorithm negotiation (RFC 4253 7.1): our KEXINIT (with the host-key
+//! names we can sign with, and the strict-kex and ext-info markers on the
+//! first exchange), and the peer's, compared with it.
+
+use super::hash::write_value;
+use super::{KexPhase, KexState};
+use crate::crypto::kex::{Ephemeral, Group, KexSpec};
+use crate::crypto::{signature, CipherSpec};
+use crate::keys::Key;
+use crate::transport::engine::fault::{
+    fault, kex_failed, malformed, reason, unexpected, Fault, FaultLevel,
+};
+use crate::transport::engine::{msg, Event, Transport};
+use crate::transport::kexinit::{self, KexInit};
+use crate::wire::Writer;
+use std::sync::Arc;
+
+const STRICT_C: &str = "kex-strict-c-v00@openssh.com";
+const STRICT_S: &str = "kex-strict-s-v00@openssh.com";
+const EXT_INFO_C: &str = "ext-info-c";
+
+impl Transport {
+    fn host_key_names(&self) -> Vec<String> {
+        if !self.cfg.server {
+            return self.cfg.algorithms.host_key.clone();
+        }
+        // A server offers what it has a key for. A key type named alone
+        // stands for the key, offered under every name it signs with
+        // ("ssh-rsa" as rsa-sha2-512, rsa-sha2-256 and ssh-rsa: apps written
+        // for 0.4.10 name only that), unless the app names one of the
+        // others itself.
+        let prefs = &self.cfg.algorithms.host_key;
+        let names_other_alg_of = |key_type: &str| {
+            prefs
+                .iter()
+                .any(|n| n != key_type && signature::key_type_of(n) == Some(key_type))
+        };
+        let mut out: Vec<String> = Vec::new();
+        for name in prefs {
+            let mut names: Vec<&str> = signature::for_key_type(name).map(|a| a.name).collect();
+            if names.is_empty() || names_other_alg_of(name) {
+                names = vec![name.as_str()];
+            }
+            for n in names {
+                if self.host_key_for(n).is_some() && !out.iter().any(|o| o == n) {
+                    out.push(n.to_owned());
+                }
+            }
+        }
+        out
+    }
+
+    pub(super) fn host_key_for(&self, algo: &str) -> Option<Arc<Key>> {
+        let key_type = signature::key_type_of(algo).unwrap_or(algo);
+        self.cfg
+            .host_keys
+            .iter()
+            .find(|k| k.key_type() == key_type && k.is_private())
+            .cloned()
+    }
+
+    pub(in crate::transport::engine) fn start_kex(&mut self) {
+        let first = !self.first_kex_done;
+        let p = &self.cfg.algorithms;
+        let mut kex = p.kex.clone();
+        if self.peer_bad_dhgex {
+            kex.retain(|n| !n.contains("group-exchange"));
+        }
+        if first {
+            kex.push(if self.cfg.server { STRICT_S } else { STRICT_C }.to_owned());
+            if !self.cfg.server {
+                kex.push(EXT_INFO_C.to_owned());
+            }
+        }
+        let mut cookie = [0u8; 16];
+        let _ = aws_lc_rs::rand::fill(&mut cookie);
+        let init = KexInit {
+            cookie,
+            kex,
+            host_key: self.host_key_names(),
+            cipher_cs: p.cipher.clone(),
+            cipher_sc: p.cipher.clone(),
+            mac_cs: p.mac.clone(),
+            mac_sc: p.mac.clone(),
+            comp_cs: p.compress.clone(),
+            comp_sc: p.compress.clone(),
+            ..Default::default()
+        };
+        let ours = init.encode();
+        self.seal(&ours);
+        self.bytes_in_keying = 0;
+        self.kex = Some(KexState {
+            ours,
+            theirs: None,
+            negotiated: None,
+            spec: None,
+            ephemeral: None,
+            out_keys: None,
+            in_keys: None,
+            phase: KexPhase::AwaitingKexInit,
+            peer_newkeys: false,
+            ignore_next_kex_packet: false,
+            gex_request: None,
+            gex_group: None,
+        });
+    }
+
+    /// The peer's KEXINIT: compare it with ours (answering with ours first
+    /// when the peer starts a rekey), settle strict kex and ext-info on the
+    /// first exchange, and, as client, send our public value (or the group
+    /// exchange request).
+    pub(in crate::transport::engine) fn negotiate_on_kexinit(
+        &mut self,
+        payload: &[u8],
+        on_event: &mut dyn FnMut(Event<'_>),
+    ) -> Result<(), Fault> {
+        if self
+            .kex
+            .as_ref()
+            .is_some_and(|k| k.phase != KexPhase::AwaitingKexInit)
+        {
+            return Err(unexpected());
+        }
+        if self.kex.is_none() {
+            // The peer starts a rekey: answer with ours.
+            self.start_kex();
+        }
+        let theirs = KexInit::decode(payload).map_err(|_| malformed())?;
+        let ours = KexInit::decode(
+            &self
+                .kex
+                .as_ref()
+                .map(|k| k.ours.clone())
+                .unwrap_or_default(),
+        )
+        .map_err(|_| fault("Malformed packet", FaultLevel::Protocol, None))?;
+        let (client, server) = if self.cfg.server {
+            (&theirs, &ours)
+        } else {
+            (&ours, &theirs)
+        };
+        on_event(Event::Offers {
+            local: &ours,
+            remote: &theirs,
+        });
+        let negotiated = kexinit::negotiate(client, server, |c| {
+            CipherSpec::from_name(c).is_some_and(|s| s.is_aead())
+        })
+        .map_err(kex_failed)?;
+        let first = !self.first_kex_done;
+        if first {
+            self.strict = client.kex.iter().any(|n| n == STRICT_C)
+                && server.kex.iter().any(|n| n == STRICT_S);
+            if self.strict && self.early_non_kexinit {
+                return Err(fault(
+                    "strict KEX violation: KEXINIT was not the first packet",
+                    FaultLevel::Protocol,
+                    Some(reason::PROTOCOL_ERROR),
+                ));
+            }
+            self.peer_wants_ext_info =
+                self.cfg.server && client.kex.iter().any(|n| n == EXT_INFO_C);
+        }
+        let spec = KexSpec::from_name(&negotiated.kex).ok_or_else(|| {
+            kex_failed(format!(
+                "Unsupported key exchange algorithm: {}",
+                negotiated.kex
+            ))
+        })?;
+        let wrong_guess = theirs.first_kex_follows
+            && (theirs.kex.first() != Some(&negotiated.kex)
+                || theirs.host_key.first() != Some(&negotiated.host_key));
+        let k = self.kex.as_mut().ok_or_else(unexpected)?;
+        k.theirs = Some(payload.to_vec());
+        k.phase = KexPhase::Exchanging;
+        k.spec = Some(spec);
+        k.ignore_next_kex_packet = wrong_guess;
+        on_event(Event::Negotiated(k.negotiated.insert(negotiated)));
+        on_event(Event::KexInit);
+        if !self.cfg.server && spec.group == Group::GroupExchange {
+            self.send_gex_request();
+        } else if !self.cfg.server {
+            let (eph, public) = Ephemeral::generate(spec.group)
+                .ok_or_else(|| kex_failed("Key exchange failed: no ephemeral key"))?;
+            let mut w = Writer::new();
+            w.u8(msg::KEXDH_INIT);
+            write_value(&mut w, &spec, &public);
+            let p = w.into_vec();
+            if let Some(k) = self.kex.as_mut() {
+                k.ephemeral = Some(eph);
+            }
+            self.our_public = Some(public);
+            self.seal(&p);
+        }
+        Ok(())
+    }
+}
