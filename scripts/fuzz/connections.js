@@ -160,7 +160,8 @@ async function run({ seed, iterations = Infinity, minutes = Infinity, from = 0, 
       try {
         problems = mode.startsWith('ssh') ? await sshIteration(r, mode, phase, turns, log) : await sftpIteration(r, mode, turns, log);
       } catch (err) {
-        problems = [`harness: ${err.stack}`];
+        // A setup that failed, or the turn budget spent (a hang).
+        problems = [String(err.message).startsWith('hang:') ? err.message : `harness: ${err.stack}`];
       }
       // What escaped asynchronously shows up a turn or two later.
       await new Promise((resolve) => setImmediate(resolve));

@@ -47,7 +47,7 @@ class Turns {
   async wait(cond, max) {
     for (let i = 0; i < max; i++) {
       if (cond()) return true;
-      if (++this.used > this.budget) throw new Error(`no progress within ${this.budget} event-loop turns`);
+      if (++this.used > this.budget) throw new Error(`hang: no progress within ${this.budget} event-loop turns`);
       await new Promise((resolve) => setImmediate(resolve));
     }
     return cond();
