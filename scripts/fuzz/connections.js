@@ -24,7 +24,8 @@
 //   [--keep-going] [--rss-mb N] (env SSH_FUZZ_SEED, SSH_FUZZ_CONN_ITERS,
 //   SSH_FUZZ_MINUTES). Without a count or a duration it runs 30 minutes
 //   (`npm run fuzz`); the seed is random unless given. Exit status 1 on a
-//   failure; it stops at the first unless --keep-going.
+//   failure; it stops at the first unless --keep-going. Ctrl-C stops it
+//   after the running iteration, with the summary.
 // Prints `seed=<n> iterations=<n>` first and with any failure, plus the
 // failing iteration and its case; `--seed S --from I --iterations 1`
 // replays iteration I alone (each iteration's PRNG derives from seed+I).
@@ -125,6 +126,10 @@ async function sftpIteration(r, mode, turns, log) {
   return problems;
 }
 
+// Set on SIGINT/SIGTERM: the run stops after the iteration running and
+// prints its summary (seed, iterations done).
+let stopping = false;
+
 // Uncaught exceptions and unhandled rejections land on the iteration running.
 let escaped = [];
 function onEscape(err) {
@@ -148,7 +153,7 @@ async function run({ seed, iterations = Infinity, minutes = Infinity, from = 0, 
   let maxRss = 0;
   let done = 0;
   try {
-    for (let i = from; i < from + iterations && Date.now() < stopAt; i++) {
+    for (let i = from; i < from + iterations && Date.now() < stopAt && !stopping; i++) {
       const r = rng(iterSeed(seed, i));
       r.level = r.pick([0.05, 0.3, 1]);
       const mode = r.pick(MODES);
@@ -223,6 +228,7 @@ function parseArgs(argv, env) {
 if (require.main === module) {
   const args = parseArgs(process.argv.slice(2), process.env);
   if (args.iterations === Infinity && args.minutes === Infinity) args.minutes = 30;
+  for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => (stopping = true));
   run(args).then(
     (res) => {
       process.exitCode = res.failures.length ? 1 : 0;
