@@ -20,8 +20,8 @@ const HOST = utils.parseKey(
   crypto.generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey
 );
 
-/** An ssh2 Client running `exec`, against a server that sends EOF, then `late` on the channel. */
-function run(late) {
+/** An ssh2 Client running `exec`, against a server that sends EOF, then data on `late` (stdout or stderr). */
+function run(late, bogusFailure) {
   const [a, b] = duplexPair();
   const server = new SSH2Stream({ server: true, hostKeys: { [HOST.type]: HOST } });
   a.pipe(server).pipe(a);
@@ -37,6 +37,9 @@ function run(late) {
     if (info.wantReply) server.channelSuccess(remote);
     // Both leave in one chunk: the replies to one input chunk are batched.
     server.channelEOF(remote);
+    // A bogus OPEN_FAILURE for the open channel must not make the engine
+    // forget it (and its EOF).
+    if (bogusFailure) server.channelOpenFail(remote, 1, '', '');
     if (late === 'stderr') server.channelExtData(remote, Buffer.from('late'), 1);
     else server.channelData(remote, Buffer.from('late'));
   });
@@ -66,9 +69,14 @@ function run(late) {
   );
 }
 
-for (const late of ['stdout', 'stderr']) {
-  test(`${late} data after the server's EOF: the connection ends with an error, nothing uncaught`, async () => {
-    const { uncaught, errors } = await run(late);
+for (const [late, bogusFailure] of [
+  ['stdout', false],
+  ['stderr', false],
+  ['stderr', true],
+]) {
+  const between = bogusFailure ? ' (a bogus OPEN_FAILURE for the channel between)' : '';
+  test(`${late} data after the server's EOF${between}: the connection ends with an error, nothing uncaught`, async () => {
+    const { uncaught, errors } = await run(late, bogusFailure);
     assert.deepStrictEqual(uncaught.map(String), []);
     assert.match(errors.map(String).join('\n'), /data after EOF/);
   });

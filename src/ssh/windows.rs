@@ -82,8 +82,17 @@ impl ChannelWindows {
                 }
                 Ok(())
             }
+            // Ends only an open of ours still waiting for its answer: a
+            // failure for an open channel is bogus, and forgetting the
+            // channel would let data after its EOF through.
             Message::ChannelOpenFailure(f) => {
-                self.channels.remove(&f.recipient);
+                if self
+                    .channels
+                    .get(&f.recipient)
+                    .is_some_and(|ch| ch.remote.is_none())
+                {
+                    self.channels.remove(&f.recipient);
+                }
                 Ok(())
             }
             Message::ChannelData { recipient, data }
@@ -157,7 +166,9 @@ impl ChannelWindows {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ssh::channel::{ChannelOpen, ChannelOpenConfirmation, ChannelOpenData};
+    use crate::ssh::channel::{
+        ChannelOpen, ChannelOpenConfirmation, ChannelOpenData, ChannelOpenFailure,
+    };
 
     fn data(recipient: u32, len: usize) -> Message<'static> {
         static ZEROS: [u8; 70000] = [0; 70000];
@@ -199,6 +210,22 @@ mod tests {
                 Err(WindowError::DataAfterEof { channel: 1 })
             );
         }
+        // A bogus OPEN_FAILURE for the open channel does not make it forget.
+        let mut w = confirmed(1, 100, 1000, 500);
+        assert_eq!(w.received(&Message::ChannelEof(1)), Ok(()));
+        assert_eq!(
+            w.received(&Message::ChannelOpenFailure(ChannelOpenFailure {
+                recipient: 1,
+                reason: 1,
+                description: "".into(),
+                lang: "".into(),
+            })),
+            Ok(())
+        );
+        assert_eq!(
+            w.received(&data(1, 4)),
+            Err(WindowError::DataAfterEof { channel: 1 })
+        );
         // EOF on a channel we do not track changes nothing.
         let mut w = confirmed(1, 100, 1000, 500);
         assert_eq!(w.received(&Message::ChannelEof(7)), Ok(()));
