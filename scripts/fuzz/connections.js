@@ -9,6 +9,8 @@
 //     this package, attacked by an SSH2Stream of this package, pre-auth
 //     (after the handshake) or post-auth (logged in, a session open), with
 //     raw payloads injected through SSH2Stream._send (ssh-messages.js).
+//   stream-server / stream-client: the same against a bare SSH2Stream with
+//     an app's listeners (stream-targets.js).
 //   sftp-server / sftp-client: an SFTPStream fed raw SFTP packets
 //     (sftp-packets.js).
 //
@@ -35,10 +37,17 @@ const { Turns } = require('./pipes');
 const ssh = require('./ssh-messages');
 const sftpPackets = require('./sftp-packets');
 const { serverVictim, clientVictim } = require('./ssh-targets');
+const { streamServerVictim, streamClientVictim } = require('./stream-targets');
 const { sftpServerVictim, sftpClientVictim } = require('./sftp-targets');
+const SSH_TARGETS = new Map([
+  ['ssh-server', serverVictim],
+  ['ssh-client', clientVictim],
+  ['stream-server', streamServerVictim],
+  ['stream-client', streamClientVictim],
+]);
 const { SSH2Stream } = require('../..');
 
-const MODES = ['ssh-server', 'ssh-client', 'sftp-server', 'sftp-client'];
+const MODES = ['ssh-server', 'ssh-client', 'stream-server', 'stream-client', 'sftp-server', 'sftp-client'];
 const TURN_BUDGET = 3000;
 const SETTLE = 20;
 const PROBE_TURNS = 200;
@@ -52,7 +61,7 @@ function jsBugs(errors) {
 }
 
 async function sshIteration(r, mode, phase, turns, log) {
-  const target = await (mode === 'ssh-server' ? serverVictim : clientVictim)(turns, phase);
+  const target = await SSH_TARGETS.get(mode)(turns, phase);
   const { atk, atkState, victim, chans } = target;
   const dead = () => victim.ended || victim.closed;
   const n = 1 + r.int(8);
@@ -163,7 +172,7 @@ async function run({ seed, iterations = Infinity, minutes = Infinity, from = 0, 
       escaped = [];
       let problems;
       try {
-        problems = mode.startsWith('ssh') ? await sshIteration(r, mode, phase, turns, log) : await sftpIteration(r, mode, turns, log);
+        problems = SSH_TARGETS.has(mode) ? await sshIteration(r, mode, phase, turns, log) : await sftpIteration(r, mode, turns, log);
       } catch (err) {
         // A setup that failed, or the turn budget spent (a hang).
         problems = [String(err.message).startsWith('hang:') ? err.message : `harness: ${err.stack}`];
@@ -180,7 +189,7 @@ async function run({ seed, iterations = Infinity, minutes = Infinity, from = 0, 
         const kind = `${mode} ${problems[0].split('\n')[0].replace(/\d+/g, 'N')}`;
         kinds.set(kind, (kinds.get(kind) || 0) + 1);
         if (kinds.get(kind) > 3) continue;
-        out(`FAILURE ${header} iteration=${i} mode=${mode}${mode.startsWith('ssh') ? ` phase=${phase}` : ''}`);
+        out(`FAILURE ${header} iteration=${i} mode=${mode}${SSH_TARGETS.has(mode) ? ` phase=${phase}` : ''}`);
         for (const p of problems) out(`  ${p}`);
         out('  sent (hex, first bytes of each):');
         for (const l of log) out(`    ${l}`);
