@@ -19,3 +19,17 @@ test('connection fuzzer, 3000 iterations of seed 20261202: no failure', async ()
   assert.ok(res.outcomes.probed > 150, `probed ${res.outcomes.probed}`);
   assert.ok(res.maxRssMb < 1024, `max RSS ${res.maxRssMb} MiB`);
 });
+
+// Iterations that found bugs, replayed alone (each iteration's case
+// depends only on the seed and its number): data after the server's EOF
+// reaching ssh2's ended stderr, after a bogus OPEN_FAILURE
+// (hostile/data-after-eof.test.js has the minimal cases).
+const FOUND = [{ seed: 12, from: 25167 }];
+
+test('connection fuzzer: iterations that once failed pass', async () => {
+  for (const { seed, from } of FOUND) {
+    const lines = [];
+    const res = await run({ seed, from, iterations: 1, out: (l) => lines.push(l) });
+    assert.deepStrictEqual(res.failures, [], lines.join('\n'));
+  }
+});
