@@ -157,6 +157,11 @@ class SFTPStream extends Transform {
     delete this._state.requests[id];
     if (!req || !req.cb) return;
     const cb = req.cb;
+    // A request that succeeds with data (lib/sftp/client.js EXPECT) fails
+    // on any other kind of answer, an OK status included.
+    if (req.expect && type !== req.expect && (type !== 'status' || args[0] === STATUS_CODE.OK)) {
+      return cb(new Error(`Unexpected ${type} response`));
+    }
     switch (type) {
       case 'status': {
         const [code, message, lang] = args;

@@ -43,8 +43,29 @@ function needHandle(handle) {
 const utf8 = (s) => (Buffer.isBuffer(s) ? s : Buffer.from(s, 'utf8'));
 const str = (s) => (Buffer.isBuffer(s) ? s : Buffer.from(String(s), 'utf8'));
 
+// The response each request succeeds with (others succeed with a STATUS).
+// A response of another kind (a broken or hostile server) fails the
+// request: code after it assumes the shape, and readdir filtering a Stats
+// threw out of write() (issue 16; 0.4.10 did the same).
+const EXPECT = new Map([
+  ['OPEN', 'handle'],
+  ['OPENDIR', 'handle'],
+  ['READ', 'data'],
+  ['READDIR', 'name'],
+  ['REALPATH', 'name'],
+  ['READLINK', 'name'],
+  ['STAT', 'attrs'],
+  ['LSTAT', 'attrs'],
+  ['FSTAT', 'attrs'],
+  ['expand-path@openssh.com', 'name'],
+  ['statvfs@openssh.com', 'extended'],
+  ['fstatvfs@openssh.com', 'extended'],
+  ['limits@openssh.com', 'extended'],
+]);
+
 /** Sends a packet built for a fresh id; `req` is what the response needs. */
 function send(self, what, build, req) {
+  if (EXPECT.has(what)) req.expect = EXPECT.get(what);
   const state = self._state;
   const id = (state.writeReqid = (state.writeReqid + 1) % MAX_REQID);
   const packet = build(id);

@@ -4,6 +4,10 @@
 //! it (channels.c): up to a tenth of the window in excess is tolerated, more
 //! ends the connection; a packet above the agreed size is a protocol error.
 //!
+//! Data after the peer's EOF on a channel ends the connection too, as in
+//! OpenSSH: ssh2@0.8's channel pushed it onto its ended stderr and the
+//! ERR_STREAM_PUSH_AFTER_EOF was uncaught in the app (issue 16).
+//!
 //! Channels we never opened or confirmed (0.4.10 let apps send on any
 //! number) are not tracked and pass unchecked.
 
@@ -17,6 +21,7 @@ struct Channel {
     max_window: u64,
     max_packet: u32,
     excess: u64,
+    eof: bool,
 }
 
 /// A channel's flow control broken by the peer.
@@ -24,6 +29,7 @@ struct Channel {
 pub enum WindowError {
     PacketTooLarge { channel: u32, len: usize, max: u32 },
     WindowIgnored { channel: u32 },
+    DataAfterEof { channel: u32 },
 }
 
 impl std::fmt::Display for WindowError {
@@ -34,6 +40,9 @@ impl std::fmt::Display for WindowError {
             }
             WindowError::WindowIgnored { channel } => {
                 write!(f, "Channel {channel}: peer ignored channel window")
+            }
+            WindowError::DataAfterEof { channel } => {
+                write!(f, "Channel {channel}: data after EOF")
             }
         }
     }
@@ -73,14 +82,29 @@ impl ChannelWindows {
                 }
                 Ok(())
             }
+            // Ends only an open of ours still waiting for its answer: a
+            // failure for an open channel is bogus, and forgetting the
+            // channel would let data after its EOF through.
             Message::ChannelOpenFailure(f) => {
-                self.channels.remove(&f.recipient);
+                if self
+                    .channels
+                    .get(&f.recipient)
+                    .is_some_and(|ch| ch.remote.is_none())
+                {
+                    self.channels.remove(&f.recipient);
+                }
                 Ok(())
             }
             Message::ChannelData { recipient, data }
             | Message::ChannelExtendedData {
                 recipient, data, ..
             } => self.consume(*recipient, data.len()),
+            Message::ChannelEof(local) => {
+                if let Some(ch) = self.channels.get_mut(local) {
+                    ch.eof = true;
+                }
+                Ok(())
+            }
             Message::ChannelClose(local) => {
                 self.channels.remove(local);
                 Ok(())
@@ -99,6 +123,7 @@ impl ChannelWindows {
                 max_window: window,
                 max_packet,
                 excess: 0,
+                eof: false,
             },
         );
     }
@@ -113,6 +138,9 @@ impl ChannelWindows {
         let Some(ch) = self.channels.get_mut(&local) else {
             return Ok(());
         };
+        if ch.eof {
+            return Err(WindowError::DataAfterEof { channel: local });
+        }
         if len > ch.max_packet as usize {
             return Err(WindowError::PacketTooLarge {
                 channel: local,
@@ -138,7 +166,9 @@ impl ChannelWindows {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ssh::channel::{ChannelOpen, ChannelOpenConfirmation, ChannelOpenData};
+    use crate::ssh::channel::{
+        ChannelOpen, ChannelOpenConfirmation, ChannelOpenData, ChannelOpenFailure,
+    };
 
     fn data(recipient: u32, len: usize) -> Message<'static> {
         static ZEROS: [u8; 70000] = [0; 70000];
@@ -158,6 +188,48 @@ mod tests {
             extra: &[],
         }));
         w
+    }
+
+    #[test]
+    fn data_or_extended_data_after_the_peers_eof_is_an_error() {
+        for extended in [false, true] {
+            let mut w = confirmed(1, 100, 1000, 500);
+            assert_eq!(w.received(&data(1, 10)), Ok(()));
+            assert_eq!(w.received(&Message::ChannelEof(1)), Ok(()));
+            let after = if extended {
+                Message::ChannelExtendedData {
+                    recipient: 1,
+                    data_type: 1,
+                    data: b"late",
+                }
+            } else {
+                data(1, 4)
+            };
+            assert_eq!(
+                w.received(&after),
+                Err(WindowError::DataAfterEof { channel: 1 })
+            );
+        }
+        // A bogus OPEN_FAILURE for the open channel does not make it forget.
+        let mut w = confirmed(1, 100, 1000, 500);
+        assert_eq!(w.received(&Message::ChannelEof(1)), Ok(()));
+        assert_eq!(
+            w.received(&Message::ChannelOpenFailure(ChannelOpenFailure {
+                recipient: 1,
+                reason: 1,
+                description: "".into(),
+                lang: "".into(),
+            })),
+            Ok(())
+        );
+        assert_eq!(
+            w.received(&data(1, 4)),
+            Err(WindowError::DataAfterEof { channel: 1 })
+        );
+        // EOF on a channel we do not track changes nothing.
+        let mut w = confirmed(1, 100, 1000, 500);
+        assert_eq!(w.received(&Message::ChannelEof(7)), Ok(()));
+        assert_eq!(w.received(&data(1, 4)), Ok(()));
     }
 
     #[test]
