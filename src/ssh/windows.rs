@@ -4,9 +4,11 @@
 //! it (channels.c): up to a tenth of the window in excess is tolerated, more
 //! ends the connection; a packet above the agreed size is a protocol error.
 //!
-//! Data after the peer's EOF on a channel ends the connection too, as in
-//! OpenSSH: ssh2@0.8's channel pushed it onto its ended stderr and the
-//! ERR_STREAM_PUSH_AFTER_EOF was uncaught in the app (issue 16).
+//! Data after the peer's EOF on a channel ends the connection too: RFC 4254
+//! 5.3 has the peer send nothing more after it, and ssh2@0.8's channel
+//! pushed such data onto its ended stream, an ERR_STREAM_PUSH_AFTER_EOF
+//! uncaught in the app (issue 16). OpenSSH ends the connection on extended
+//! data after EOF and drops plain data; here both end it.
 //!
 //! Channels we never opened or confirmed (0.4.10 let apps send on any
 //! number) are not tracked and pass unchecked.
