@@ -11,6 +11,7 @@ const fs = require('fs');
 const path = require('path');
 const { utils } = require('..');
 const { missing, keygen, tmpDir, startSshd } = require('./helpers/openssh');
+const { exec } = require('./helpers/ssh2-exec');
 const { loadSsh2 } = require('../scripts/bench/ssh2-loader');
 
 const skip = missing();
@@ -100,19 +101,6 @@ function connect(opts) {
   });
 }
 
-function exec(conn, cmd) {
-  return new Promise((resolve, reject) => {
-    conn.exec(cmd, (err, stream) => {
-      if (err) return reject(err);
-      let out = '';
-      let code;
-      stream.on('data', (d) => (out += d));
-      stream.stderr.resume();
-      stream.on('exit', (c) => (code = c));
-      stream.on('close', () => resolve({ code, stdout: out }));
-    });
-  });
-}
 
 /** An sshd that trusts the CA in `dir` for user certificates and has no authorized_keys entries. */
 async function caSshd(t, dir, config = []) {
@@ -139,7 +127,7 @@ test('an ssh2@0.8.9 Client logs in to sshd with a user certificate (TrustedUserC
       try {
         const r = await exec(conn, 'echo certified-$(id -un)');
         assert.strictEqual(r.code, 0);
-        assert.strictEqual(r.stdout, 'certified-root\n');
+        assert.strictEqual(r.stdout.toString(), 'certified-root\n');
       } finally {
         conn.end();
       }

@@ -12,8 +12,9 @@ const assert = require('node:assert');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const pkg = require('..');
-const { hostKey } = require('./helpers/pair');
+const { hostKey, sink } = require('./helpers/pair');
 const { missing, keygen, tmpDir, startSshd, runSsh } = require('./helpers/openssh');
+const { exec } = require('./helpers/ssh2-exec');
 const { loadSsh2 } = require('../scripts/bench/ssh2-loader');
 
 const { SSH2Stream } = pkg;
@@ -99,14 +100,6 @@ function source(stream, id, total) {
   });
 }
 
-function sink(stream, id) {
-  const s = { bytes: 0, hash: crypto.createHash('sha256') };
-  stream.on(`CHANNEL_DATA:${id}`, (data) => {
-    s.bytes += data.length;
-    s.hash.update(data);
-  });
-  return s;
-}
 
 async function until(cond, what, ms = 60000) {
   const end = Date.now() + ms;
@@ -159,21 +152,6 @@ test('without rekeyLimit, 1 MiB each way makes no key exchange', async () => {
   assert.strictEqual(newkeys, 0);
 });
 
-/** exec `cmd` with `input` on stdin; resolves to { code, stdout }. */
-function exec(conn, cmd, input) {
-  return new Promise((resolve, reject) => {
-    conn.exec(cmd, (err, stream) => {
-      if (err) return reject(err);
-      const out = [];
-      let code;
-      stream.on('data', (d) => out.push(d));
-      stream.stderr.resume();
-      stream.on('exit', (c) => (code = c));
-      stream.on('close', () => resolve({ code, stdout: Buffer.concat(out) }));
-      stream.end(input);
-    });
-  });
-}
 
 test("an ssh2 Client with rekeyLimit '256K' to sshd: it rekeys by itself through a 4 MiB exec round trip, intact", { skip }, async (t) => {
   const dir = tmpDir('ssh2sn-rekeylimit-');

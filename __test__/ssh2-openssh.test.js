@@ -11,6 +11,7 @@ const net = require('net');
 const path = require('path');
 const { utils } = require('..');
 const { missing, keygen, tmpDir, startSshd, runSsh } = require('./helpers/openssh');
+const { exec } = require('./helpers/ssh2-exec');
 const { loadSsh2 } = require('../scripts/bench/ssh2-loader');
 
 const skip = missing();
@@ -112,21 +113,6 @@ function connect(opts) {
   });
 }
 
-/** exec `cmd` with `input` on stdin; resolves to { code, stdout }. */
-function exec(conn, cmd, input, opts = {}) {
-  return new Promise((resolve, reject) => {
-    conn.exec(cmd, opts, (err, stream) => {
-      if (err) return reject(err);
-      const out = [];
-      let code;
-      stream.on('data', (d) => out.push(d));
-      stream.stderr.resume();
-      stream.on('exit', (c) => (code = c));
-      stream.on('close', () => resolve({ code, stdout: Buffer.concat(out) }));
-      stream.end(input);
-    });
-  });
-}
 
 test('an ssh2 Client to sshd: every host key x user key, exec with 8 MiB stdin, a pty shell, forwardOut', { skip }, async (t) => {
   const dir = tmpDir('ssh2sn-ssh2cli-');

@@ -8,20 +8,11 @@
 const test = require('node:test');
 const assert = require('node:assert');
 const crypto = require('node:crypto');
-const { handshake } = require('./helpers/pair');
+const { handshake, sink } = require('./helpers/pair');
 
 const MiB = 1024 * 1024;
 const CHUNK = 32 * 1024;
 
-/** Counts and hashes what arrives as CHANNEL_DATA on channel `id`. */
-function sink(stream, id) {
-  const s = { bytes: 0, hash: crypto.createHash('sha256') };
-  stream.on(`CHANNEL_DATA:${id}`, (data) => {
-    s.bytes += data.length;
-    s.hash.update(data);
-  });
-  return s;
-}
 
 /**
  * Writes `total` bytes of pseudo-random data on channel `id`, honouring the

@@ -47,4 +47,14 @@ function handshake(algorithms, { serverAlgorithms = algorithms, clientAlgorithms
   });
 }
 
-module.exports = { handshake, hostKey, keyTypeOf };
+/** Counts and hashes what arrives as CHANNEL_DATA on channel `id`: { bytes, hash }. */
+function sink(stream, id) {
+  const s = { bytes: 0, hash: require('crypto').createHash('sha256') };
+  stream.on(`CHANNEL_DATA:${id}`, (data) => {
+    s.bytes += data.length;
+    s.hash.update(data);
+  });
+  return s;
+}
+
+module.exports = { handshake, hostKey, keyTypeOf, sink };

@@ -7,6 +7,7 @@
 
 const { SFTPStream } = require('../..');
 const { u32, str } = require('./dictionary');
+const { track } = require('./track');
 
 const { STATUS_CODE } = SFTPStream;
 const PROBE_ID = 0x5eed0001;
@@ -24,14 +25,6 @@ function packetReader(stream, onPacket) {
       onPacket(pkt[0], pkt.length >= 5 ? pkt.readUInt32BE(1) : -1, pkt);
     }
   });
-}
-
-function track(stream) {
-  const st = { ended: false, closed: false, errors: [] };
-  stream.on('error', (e) => st.errors.push(e));
-  stream.on('end', () => (st.ended = true));
-  stream.on('close', () => (st.closed = true));
-  return st;
 }
 
 /** write() into the victim; what it throws (a bug: an app would crash) is kept. */

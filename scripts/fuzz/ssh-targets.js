@@ -13,6 +13,7 @@ const crypto = require('crypto');
 const { SSH2Stream, utils } = require('../..');
 const { loadSsh2 } = require('../bench/ssh2-loader');
 const { duplexPair } = require('./pipes');
+const { track } = require('./track');
 
 const { Server, Client } = loadSsh2('ours');
 const HOST_PEM = crypto.generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
@@ -20,15 +21,6 @@ const HOST_KEY = utils.parseKey(HOST_PEM);
 const WINDOW = 2 * 1024 * 1024;
 const PACKET = 32768;
 const send = (stream, payload) => SSH2Stream._send(stream, payload);
-
-/** Records a victim's terminal events. */
-function track(emitter) {
-  const st = { ended: false, closed: false, errors: [] };
-  emitter.on('error', (e) => st.errors.push(e));
-  emitter.on('end', () => (st.ended = true));
-  emitter.on('close', () => (st.closed = true));
-  return st;
-}
 
 /** The attacker's end: when it stops, its "socket" ends too, as a TCP peer's would. */
 function attackerOn(sock, atk) {

@@ -8,6 +8,7 @@
 const crypto = require('crypto');
 const { SSH2Stream, utils } = require('../..');
 const { duplexPair } = require('./pipes');
+const { track } = require('./track');
 
 const HOST = utils.parseKey(
   crypto.generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey
@@ -15,14 +16,6 @@ const HOST = utils.parseKey(
 const WINDOW = 2 * 1024 * 1024;
 const PACKET = 32768;
 const KEEPALIVE = Buffer.concat([Buffer.from([80, 0, 0, 0, 21]), Buffer.from('keepalive@openssh.com'), Buffer.from([1])]);
-
-function track(stream) {
-  const st = { ended: false, closed: false, errors: [] };
-  stream.on('error', (e) => st.errors.push(e));
-  stream.on('end', () => (st.ended = true));
-  stream.on('close', () => (st.closed = true));
-  return st;
-}
 
 function first(em, names) {
   let got = null;
