@@ -13,7 +13,7 @@ use crate::ssh::channel::{
 use crate::ssh::channel_request::{ChannelRequest, ChannelRequestKind, ExitSignalName};
 use crate::ssh::global_request::{GlobalRequest, GlobalRequestKind};
 use crate::ssh::{msg, Message, SessionState};
-use crate::transport::engine::{reason, Config, Event, Preferences, Transport};
+use crate::transport::engine::{reason, Config, Event, FaultLevel, Preferences, Transport};
 use crate::transport::kexinit::KexInit;
 use crate::transport::rekey_limit::Limits;
 use napi::bindgen_prelude::*;
@@ -238,7 +238,7 @@ impl SshSession {
             self.transport.disconnect(reason::PROTOCOL_ERROR);
             let ev = JsEvent::new(env, "_fatal")?
                 .arg(message.as_str())?
-                .arg("protocol")?
+                .arg(FaultLevel::Protocol.as_str())?
                 .done();
             events.set(n, ev)?;
             n += 1;
