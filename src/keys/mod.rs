@@ -20,6 +20,7 @@
 //! settings (capped at 1 GiB and 1000 passes).
 
 mod bounds;
+pub mod cert_check;
 mod certified;
 mod der;
 pub mod error;
