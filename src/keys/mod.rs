@@ -21,7 +21,7 @@
 
 mod bounds;
 pub mod cert_check;
-mod certified;
+pub mod certified;
 mod der;
 pub mod error;
 mod openssh;
