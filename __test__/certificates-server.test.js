@@ -111,6 +111,21 @@ test('verifyCertificate: true for a good certificate, and the reason for each re
     const at = blob.indexOf('key-id-1');
     blob[at] ^= 1;
     assert.strictEqual(utils.parseKey(blob).verifyCertificate([caKey], { principal: 'alice' }).message, 'certificate signature invalid');
+    // Hostile blobs: every truncation of a certificate blob, and one with a
+    // byte flipped anywhere, gives a key or an Error, never a throw, and
+    // never a certificate that passes.
+    const good = blobOf(f.valid.line);
+    for (let n = 0; n < good.length; n++) {
+      const k = utils.parseKey(good.subarray(0, n));
+      assert.ok(k instanceof Error || !k.isCertificate() || k.verifyCertificate([caKey], { principal: 'alice' }) !== true);
+    }
+    for (let i = 0; i < good.length; i += 7) {
+      const bad = Buffer.from(good);
+      bad[i] ^= 0x40;
+      const k = utils.parseKey(bad);
+      if (k instanceof Error || !k.isCertificate()) continue;
+      assert.notStrictEqual(k.verifyCertificate([caKey], { principal: 'alice' }), true, `flip at ${i}`);
+    }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
