@@ -157,8 +157,12 @@ function parseKey(data, passphrase) {
   let result = native.parseKey(buf, passphrase);
   // A certificate's wire blob (ctx.key.data of a publickey request) reads
   // as its OpenSSH line would; other binary input fails as before.
+  // A blob that does not read as a certificate keeps the first error.
   const asLine = result.error !== undefined ? certificates.blobAsLine(buf) : null;
-  if (asLine) result = native.parseKey(asLine, undefined);
+  if (asLine) {
+    const fromLine = native.parseKey(asLine, undefined);
+    if (fromLine.error === undefined) result = fromLine;
+  }
   if (result.error !== undefined) {
     const err = new Error(result.error);
     // Keeps what the seed API's decryptKey needs to finish the job.

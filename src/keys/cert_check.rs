@@ -95,3 +95,23 @@ fn signed_by_ca(blob: &[u8], cert: &Certificate, ca_blob: &[u8]) -> bool {
     }
     ca.verify_ssh(algo, tbs, sig.as_bytes())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::Writer;
+
+    #[test]
+    fn garbage_and_truncated_blobs_are_not_certificates() {
+        assert!(read(&[]).is_none());
+        assert!(read(&[0, 0, 0, 1]).is_none());
+        let mut w = Writer::new();
+        w.string(b"ssh-ed25519-cert-v01@openssh.com")
+            .string(&[1; 32])
+            .string(&[2; 32]);
+        let blob = w.into_vec();
+        for n in 0..=blob.len() {
+            assert!(read(&blob[..n]).is_none());
+        }
+    }
+}
