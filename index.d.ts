@@ -22,6 +22,27 @@ export interface ParsedKey {
   getPublicPEM(): string;
   getPublicSSH(): Buffer;
   equals(other: ParsedKey | Buffer | string): boolean;
+  /** Whether this is an OpenSSH certificate (a line or wire blob). */
+  isCertificate(): boolean;
+  /** A certificate's fields; undefined for other keys. */
+  certificate?: CertificateInfo;
+  /** True, or an Error naming why the certificate is refused. */
+  verifyCertificate(caKeys: Array<ParsedKey | Buffer | string>, options?: { principal?: string; now?: number | Date }): true | Error;
+}
+
+/** An OpenSSH certificate's fields (docs/API.md, User certificates). */
+export interface CertificateInfo {
+  readonly type: 'user' | 'host';
+  readonly keyType: string;
+  readonly keyId: string;
+  readonly serial: bigint;
+  readonly principals: readonly string[];
+  /** Seconds since the epoch; Infinity for "forever". */
+  readonly validAfter: number;
+  readonly validBefore: number;
+  readonly criticalOptions: Readonly<Record<string, string>>;
+  readonly extensions: Readonly<Record<string, string>>;
+  readonly caKey: ParsedKey | null;
 }
 
 // ---------------------------------------------------------------- events

@@ -4,10 +4,12 @@
 // parser, plus the seed README's decryptKey/genPublicKey.
 
 const native = require('./binding');
+const certificates = require('./certificate');
 
 const NATIVE = Symbol('native key');
 const PUBLIC_SSH = Symbol('public key blob');
 const SOURCE = Symbol('encrypted key data');
+const CERT = Symbol('certificate');
 
 // The hash to use for data a stream asks an app to sign, or for a signature
 // it received, when the algorithm is rsa-sha2-*: the app's plain
@@ -110,6 +112,20 @@ class ParsedKey {
     return this[PUBLIC_SSH];
   }
 
+  /** Whether this is an OpenSSH certificate given as a line or blob. */
+  isCertificate() {
+    return this[CERT] !== undefined;
+  }
+
+  /**
+   * For a certificate: true when one of `caKeys` signed it and it is valid
+   * now for `principal`, else an Error naming the reason (lib/certificate.js).
+   */
+  verifyCertificate(caKeys, options) {
+    if (this[CERT] === undefined) return new Error('not a certificate');
+    return certificates.verifyCertificate(this[CERT], caKeys, options, parseKey);
+  }
+
   equals(other) {
     if (!(other instanceof ParsedKey)) {
       const parsed = parseKey(other);
@@ -138,7 +154,15 @@ function parseKey(data, passphrase) {
     passphrase = undefined;
   }
 
-  const result = native.parseKey(buf, passphrase);
+  let result = native.parseKey(buf, passphrase);
+  // A certificate's wire blob (ctx.key.data of a publickey request) reads
+  // as its OpenSSH line would; other binary input fails as before.
+  // A blob that does not read as a certificate keeps the first error.
+  const asLine = result.error !== undefined ? certificates.blobAsLine(buf) : null;
+  if (asLine) {
+    const fromLine = native.parseKey(asLine, undefined);
+    if (fromLine.error === undefined) result = fromLine;
+  }
   if (result.error !== undefined) {
     const err = new Error(result.error);
     // Keeps what the seed API's decryptKey needs to finish the job.
@@ -146,7 +170,18 @@ function parseKey(data, passphrase) {
     return err;
   }
   const keys = result.keys.map((k) => new ParsedKey(k));
-  return result.many ? keys : keys[0];
+  if (result.many) return keys;
+  const key = keys[0];
+  // A certificate line or blob (what a publickey request carries) still
+  // reads as the key it certifies, and says what it is (issue 19).
+  if (!key.isPrivateKey()) {
+    const cert = certificates.readCertificate(buf, parseKey);
+    if (cert) {
+      Object.defineProperty(key, CERT, { value: cert });
+      Object.defineProperty(key, 'certificate', { value: cert.certificate, enumerable: false });
+    }
+  }
+  return key;
 }
 
 /**

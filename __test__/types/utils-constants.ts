@@ -14,6 +14,16 @@ if (parsed instanceof Error) {
   void [ok, key.type, key.comment, key.isPrivateKey(), key.getPublicPEM(), pub.equals(key)];
 }
 
+// OpenSSH certificates, server side: fields and the CA check.
+const cert = utils.parseKey(Buffer.from([0, 0, 0, 1, 120]));
+if (!(cert instanceof Error) && !Array.isArray(cert) && cert.isCertificate() && cert.certificate) {
+  const c = cert.certificate;
+  const serial: bigint = c.serial;
+  const until: number = c.validBefore;
+  const verdict: true | Error = cert.verifyCertificate([cert], { principal: 'alice', now: new Date() });
+  void [serial, until, c.principals[0], c.criticalOptions['force-command'], verdict];
+}
+
 const buf = Buffer.from([0, 0, 0, 3, 97, 98, 99]);
 const n: number | false = utils.readInt(buf, 0);
 const s = utils.readString(buf, 0, 'utf8');

@@ -387,11 +387,15 @@ function emitUserauthRequest(self, ev) {
   const [, username, service, method, data] = ev;
   let methodData = data;
   if ((method === 'publickey' || method === 'hostbased') && data) {
-    const hash = HASH_OF_ALGO.get(data.keyAlgo);
-    const keyAlgo = hash ? 'ssh-rsa' : data.keyAlgo;
+    // A certificate (PROTOCOL.certkeys) signs as the key it certifies, and
+    // rsa-sha2-*-cert-v01 is reported as ssh-rsa-cert-v01, as plain RSA is.
+    const signsAs = uncertified(data.keyAlgo);
+    const isCert = signsAs !== data.keyAlgo;
+    const hash = HASH_OF_ALGO.get(signsAs);
+    const keyAlgo = hash ? (isCert ? `ssh-rsa${CERT_SUFFIX}` : 'ssh-rsa') : data.keyAlgo;
     let signature = data.signature;
     if (signature) {
-      signature = utils.sigSSHToASN1(signature, keyAlgo);
+      signature = utils.sigSSHToASN1(signature, hash ? 'ssh-rsa' : signsAs);
       if (hash && signature) keys.tagHash(signature, hash);
       // The name the peer gave, so verify() refuses one the key does not sign under.
       if (signature) keys.tagAlgorithm(signature, data.keyAlgo);

@@ -20,7 +20,8 @@
 //! settings (capped at 1 GiB and 1000 passes).
 
 mod bounds;
-mod certified;
+pub mod cert_check;
+pub mod certified;
 mod der;
 pub mod error;
 mod openssh;

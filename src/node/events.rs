@@ -163,10 +163,16 @@ fn old_exit_signal_name(n: u32) -> String {
 
 /// The signature inside `string algorithm || string signature`, when the
 /// blob has that form and names `algorithm`; else the blob as it is (0.4.10).
+/// A certificate algorithm's signature is named for the key it certifies
+/// (`ssh-ed25519-cert-v01@openssh.com` signs as `ssh-ed25519`,
+/// PROTOCOL.certkeys).
 fn unwrap_signature<'a>(blob: &'a [u8], algorithm: &str) -> &'a [u8] {
+    let signs_as = algorithm
+        .strip_suffix(crate::keys::certified::CERT_SUFFIX)
+        .unwrap_or(algorithm);
     let mut r = Reader::new(blob);
     match (r.string(), r.string()) {
-        (Ok(name), Ok(sig)) if name == algorithm.as_bytes() && r.is_empty() => sig,
+        (Ok(name), Ok(sig)) if name == signs_as.as_bytes() && r.is_empty() => sig,
         _ => blob,
     }
 }
@@ -512,6 +518,14 @@ mod tests {
         assert_eq!(unwrap_signature(&blob, "ssh-ed25519"), &[7; 64]);
         assert_eq!(unwrap_signature(&blob, "ssh-rsa"), &blob[..]);
         assert_eq!(unwrap_signature(&[1, 2], "ssh-rsa"), &[1, 2]);
+        assert_eq!(
+            unwrap_signature(&blob, "ssh-ed25519-cert-v01@openssh.com"),
+            &[7; 64]
+        );
+        assert_eq!(
+            unwrap_signature(&blob, "ssh-rsa-cert-v01@openssh.com"),
+            &blob[..]
+        );
     }
 
     #[test]

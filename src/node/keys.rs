@@ -119,3 +119,41 @@ pub fn generate_key(key_type: String, bits: Option<u32>) -> Result<NativeKey> {
         .map(|k| NativeKey { key: Arc::new(k) })
         .map_err(js_error)
 }
+
+/// An OpenSSH certificate's fields for lib/certificate.js. Times and the
+/// serial are decimal strings: they are u64 and "forever" is 2^64-1.
+#[napi(object)]
+pub struct CertificateFields {
+    pub type_name: String,
+    pub key_id: String,
+    pub serial: String,
+    pub kind: u32,
+    pub principals: Vec<String>,
+    pub valid_after: String,
+    pub valid_before: String,
+    /// Name, value, name, value, ...
+    pub critical_options: Vec<String>,
+    pub extensions: Vec<String>,
+    pub ca_key: Buffer,
+    pub signature_ok: bool,
+}
+
+/// The certificate in `blob`, or undefined when it is not one.
+#[napi(catch_unwind)]
+pub fn read_certificate(blob: &[u8]) -> Option<CertificateFields> {
+    let info = keys::cert_check::read(blob)?;
+    let flat = |pairs: Vec<(String, String)>| pairs.into_iter().flat_map(|(k, v)| [k, v]).collect();
+    Some(CertificateFields {
+        type_name: info.type_name,
+        key_id: info.key_id,
+        serial: info.serial.to_string(),
+        kind: info.kind,
+        principals: info.principals,
+        valid_after: info.valid_after.to_string(),
+        valid_before: info.valid_before.to_string(),
+        critical_options: flat(info.critical_options),
+        extensions: flat(info.extensions),
+        ca_key: info.ca_blob.into(),
+        signature_ok: info.signature_ok,
+    })
+}
