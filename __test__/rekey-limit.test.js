@@ -13,6 +13,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const pkg = require('..');
 const { hostKey, sink } = require('./helpers/pair');
+const { until } = require('./helpers/until');
 const { missing, keygen, tmpDir, startSshd, runSsh } = require('./helpers/openssh');
 const { exec } = require('./helpers/ssh2-exec');
 const { loadSsh2 } = require('../scripts/bench/ssh2-loader');
@@ -100,14 +101,6 @@ function source(stream, id, total) {
   });
 }
 
-
-async function until(cond, what, ms = 60000) {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setImmediate(r));
-  }
-}
 
 // Which side has the limit, and which way the data goes: the limit is
 // reached on what a side sends, on what it receives, or both.

@@ -9,6 +9,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const crypto = require('node:crypto');
 const { handshake, sink } = require('./helpers/pair');
+const { until } = require('./helpers/until');
 
 const MiB = 1024 * 1024;
 const CHUNK = 32 * 1024;
@@ -45,14 +46,6 @@ function source(stream, id, total, every = () => {}) {
   });
 }
 
-/** Resolves once `cond()` holds, checking on every event loop turn (fails after `ms`). */
-async function until(cond, what, ms = 60000) {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setImmediate(r));
-  }
-}
 
 // ssh2@0.8's channel flow control: a 2 MiB window, 32 KiB packets, and a
 // WINDOW_ADJUST back to the full window once less than half is left.

@@ -113,11 +113,7 @@ class SSH2Stream extends Duplex {
   }
 
   _read() {
-    if (this._withheld && this._repliesUnread() <= UNREAD_REPLIES_LIMIT) {
-      const callback = this._withheld;
-      this._withheld = null;
-      callback();
-    }
+    if (this._withheld && this._repliesUnread() <= UNREAD_REPLIES_LIMIT) this._takeWithheld();
     if (this._needContinue) {
       this._needContinue = false;
       this.emit('continue');
@@ -170,6 +166,13 @@ class SSH2Stream extends Duplex {
       dest.cork();
       setImmediate(() => dest.uncork());
     }
+  }
+
+  /** Calls back the _write whose callback was kept (see UNREAD_REPLIES_LIMIT): more input may come. */
+  _takeWithheld() {
+    const callback = this._withheld;
+    this._withheld = null;
+    callback();
   }
 
   /** Pushes output; `reply` marks it as sent in answer to the peer's input. */
@@ -439,11 +442,7 @@ class SSH2Stream extends Duplex {
     this._ended = true;
     this.push(null);
     // Input is dropped from now on: take what waits.
-    if (this._withheld) {
-      const callback = this._withheld;
-      this._withheld = null;
-      callback();
-    }
+    if (this._withheld) this._takeWithheld();
   }
 
   reset() {

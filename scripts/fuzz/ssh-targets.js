@@ -14,6 +14,7 @@ const { SSH2Stream, utils } = require('../..');
 const { loadSsh2 } = require('../bench/ssh2-loader');
 const { duplexPair } = require('./pipes');
 const { track } = require('./track');
+const { first, logIn } = require('./attacker');
 
 const { Server, Client } = loadSsh2('ours');
 const HOST_PEM = crypto.generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
@@ -34,12 +35,6 @@ function attackerOn(sock, atk) {
   return seen;
 }
 
-/** Waits for the first of `names` from `em`; returns a getter for it. */
-function first(em, names) {
-  let got = null;
-  for (const n of names) em.once(n, (...args) => (got = got || [n, ...args]));
-  return () => got;
-}
 
 let server;
 /** One ssh2 Server for the process; each iteration injects a connection into it. */
@@ -92,18 +87,9 @@ async function serverVictim(turns, phase) {
   if (!(await turns.wait(() => ready() && conn, 400)) || ready()[0] !== 'ready') throw new Error('setup: handshake did not finish');
   const victim = track(conn);
   const chans = [];
-  // Replies can come synchronously (in-process pipes): listen first.
-  const acc = first(atk, ['SERVICE_ACCEPT', 'end']);
-  atk.service('ssh-userauth');
-  if (!(await turns.wait(acc, 200))) throw new Error('setup: no SERVICE_ACCEPT');
-  if (phase === 'post') {
-    const ok = first(atk, ['USERAUTH_SUCCESS', 'USERAUTH_FAILURE']);
-    atk.authPassword('u', 'pw');
-    if (!(await turns.wait(ok, 200)) || ok()[0] !== 'USERAUTH_SUCCESS') throw new Error('setup: login failed');
-    const open = first(atk, ['CHANNEL_OPEN_CONFIRMATION:0', 'CHANNEL_OPEN_FAILURE:0']);
-    atk.session(0, WINDOW, PACKET);
-    if (!(await turns.wait(open, 200)) || open()[0] !== 'CHANNEL_OPEN_CONFIRMATION:0') throw new Error('setup: no session');
-    chans.push(open()[1].sender);
+  const opened = await logIn(atk, turns, phase, WINDOW, PACKET);
+  if (opened) {
+    chans.push(opened.sender);
     atk.on('CHANNEL_DATA:0', () => {});
   }
   // Post-auth: a global request the server's app refuses. Pre-auth: a

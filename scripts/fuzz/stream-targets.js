@@ -9,6 +9,7 @@ const crypto = require('crypto');
 const { SSH2Stream, utils } = require('../..');
 const { duplexPair } = require('./pipes');
 const { track } = require('./track');
+const { first, logIn } = require('./attacker');
 
 const HOST = utils.parseKey(
   crypto.generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey
@@ -17,11 +18,6 @@ const WINDOW = 2 * 1024 * 1024;
 const PACKET = 32768;
 const KEEPALIVE = Buffer.concat([Buffer.from([80, 0, 0, 0, 21]), Buffer.from('keepalive@openssh.com'), Buffer.from([1])]);
 
-function first(em, names) {
-  let got = null;
-  for (const n of names) em.once(n, (...args) => (got = got || [n, ...args]));
-  return () => got;
-}
 
 function join(victim, attacker) {
   const [a, b] = duplexPair();
@@ -72,17 +68,7 @@ async function streamServerVictim(turns, phase) {
   const { atkState, cleanup, destroy } = join(server, atk);
   const ready = first(atk, ['ready', 'end']);
   if (!(await turns.wait(ready, 400)) || ready()[0] !== 'ready') throw new Error('setup: handshake did not finish');
-  const acc = first(atk, ['SERVICE_ACCEPT', 'end']);
-  atk.service('ssh-userauth');
-  if (!(await turns.wait(acc, 200))) throw new Error('setup: no SERVICE_ACCEPT');
-  if (phase === 'post') {
-    const ok = first(atk, ['USERAUTH_SUCCESS', 'USERAUTH_FAILURE']);
-    atk.authPassword('u', 'pw');
-    if (!(await turns.wait(ok, 200)) || ok()[0] !== 'USERAUTH_SUCCESS') throw new Error('setup: login failed');
-    const open = first(atk, ['CHANNEL_OPEN_CONFIRMATION:0', 'CHANNEL_OPEN_FAILURE:0']);
-    atk.session(0, WINDOW, PACKET);
-    if (!(await turns.wait(open, 200)) || open()[0] !== 'CHANNEL_OPEN_CONFIRMATION:0') throw new Error('setup: no session');
-  }
+  await logIn(atk, turns, phase, WINDOW, PACKET);
   const probe = () => {
     const ans = first(atk, phase === 'post' ? ['REQUEST_FAILURE', 'REQUEST_SUCCESS'] : ['USERAUTH_FAILURE', 'USERAUTH_SUCCESS']);
     if (phase === 'post') SSH2Stream._send(atk, KEEPALIVE);
