@@ -15,7 +15,7 @@
 //                      engine and return how much waits there; see _deferOut
 
 const { Duplex } = require('stream');
-const { BUGGY_IMPLS, CHANNEL_OPEN_FAILURE, DISCONNECT_REASON } = require('./constants');
+const { CHANNEL_OPEN_FAILURE, DISCONNECT_REASON } = require('./constants');
 
 const native = require('./binding');
 const { fromEngine } = require('./realm');
@@ -28,8 +28,9 @@ function DEBUG_NOOP() {}
 
 // Deferred channel data is pushed at once when this much has gathered: big
 // enough to carry a burst of 32 KiB packets, small enough to stay in cache
-// between sealing and the socket.
-const FLUSH_AT = 256 * 1024;
+// between sealing and the socket. The engine's number (it reserves its
+// output buffer for it).
+const FLUSH_AT = native.protocolTables().flushAt;
 
 // While one input chunk is handled, sends smaller than this are gathered
 // into one push (see _write); larger ones, bulk channel data, are pushed as
@@ -271,7 +272,6 @@ class SSH2Stream extends Duplex {
         this._kexOffers = null;
         break;
       case '_header':
-        this.remoteBugs = bugsOf(ev[1].versions.software);
         this.debug(`DEBUG: Remote ident: '${ev[1].identRaw}'`);
         this.emit('header', ev[1]);
         break;
@@ -511,15 +511,6 @@ function onKEXDH_REPLY(self, info) {
     verdict = true;
   }
   if (verdict !== undefined) finish();
-}
-
-/** constants.BUGS flags for a peer's software version (0.4.10's BUGGY_IMPLS). */
-function bugsOf(software) {
-  let bugs = 0;
-  for (const [rule, bug] of BUGGY_IMPLS) {
-    if (typeof rule === 'string' ? software === rule : rule.test(software)) bugs |= bug;
-  }
-  return bugs;
 }
 
 // 0.4.10's stream._state, as far as ssh2@0.8.9 and the peer tests reach
