@@ -101,25 +101,16 @@ pub(super) fn js_err(msg: impl Into<String>) -> Error {
 }
 
 impl SshSession {
-    /// What a send method returns to JS: the output now waiting (its
-    /// ciphertext, and a KEXINIT a rekey limit started), an empty Buffer
-    /// when the connection has ended, or null when the message was queued
-    /// and nothing waits.
-    pub(super) fn output(&mut self, sent: Sent) -> Option<WireBytes> {
-        match self.conn.poll_transmit() {
-            Some(out) => Some(out.into()),
-            None if sent == Sent::Queued => None,
-            None => Some(Vec::new().into()),
-        }
-    }
-
-    /// What channel data returns to JS: the bytes waiting to be taken (the
-    /// data stays in the output, lib/ssh.js takes it once per turn of the
-    /// event loop), or -1 when it was queued and nothing waits.
-    pub(super) fn deferred(&self, sent: Sent) -> i64 {
-        match self.conn.pending_output() {
-            0 if sent == Sent::Queued => -1,
-            n => n as i64,
+    /// What every send method returns to JS (the one output rule): the
+    /// bytes now waiting for `takeOutput`, the only way output leaves; for
+    /// a message queued behind a key exchange, -1 minus them (a send that
+    /// reached a rekey limit queues its message and seals a KEXINIT).
+    /// lib/ssh.js decides when to take them (`_sent`).
+    pub(super) fn pending(&self, sent: Sent) -> i64 {
+        let waiting = self.conn.pending_output() as i64;
+        match sent {
+            Sent::Queued => -1 - waiting,
+            Sent::Sealed | Sent::Dropped => waiting,
         }
     }
 }
@@ -217,22 +208,22 @@ impl SshSession {
     }
 
     #[napi(catch_unwind)]
-    pub fn rekey(&mut self) -> Result<Option<WireBytes>> {
+    pub fn rekey(&mut self) -> Result<i64> {
         self.conn.rekey().map_err(js_err)?;
-        Ok(self.conn.poll_transmit().map(Into::into))
+        Ok(self.conn.pending_output() as i64)
     }
 
     /// 0.4.10's `_send(payload, cb, bypass)`: a raw payload, sent even
     /// during a key exchange with `bypass` (tests inject packets so).
     #[napi(catch_unwind)]
-    pub fn send_raw(&mut self, payload: &[u8], bypass: bool) -> Option<WireBytes> {
+    pub fn send_raw(&mut self, payload: &[u8], bypass: bool) -> i64 {
         let sent = self.conn.send_raw(payload, bypass);
-        self.output(sent)
+        self.pending(sent)
     }
 
     #[napi(catch_unwind)]
-    pub fn disconnect(&mut self, code: u32) -> Option<WireBytes> {
+    pub fn disconnect(&mut self, code: u32) -> i64 {
         self.conn.disconnect(code);
-        self.conn.poll_transmit().map(Into::into)
+        self.conn.pending_output() as i64
     }
 }

@@ -1,9 +1,8 @@
 //! The SshSession methods that send: JS arguments to the messages of
-//! `crate::ssh`, each returning what `SshSession::output` (or, for channel
-//! data, `deferred`) says of it.
+//! `crate::ssh`. Each returns what `SshSession::pending` says: the output
+//! stays in the connection until lib/ssh.js takes it.
 
 use super::ssh::{js_err, SshSession};
-use super::wire_bytes::WireBytes;
 use crate::ssh::auth::{signature_blob, AuthMethod, InfoRequest, Prompt};
 use crate::ssh::channel::{
     ChannelOpen, ChannelOpenConfirmation, ChannelOpenData, ChannelOpenFailure,
@@ -40,9 +39,9 @@ fn pk_method<'a>(algorithm: &'a str, key: &'a [u8], signature: Option<&'a [u8]>)
 }
 
 impl SshSession {
-    fn send_msg(&mut self, m: &Message<'_>) -> Option<WireBytes> {
+    fn send_msg(&mut self, m: &Message<'_>) -> i64 {
         let sent = self.conn.send(m);
-        self.output(sent)
+        self.pending(sent)
     }
 
     fn channel_request(
@@ -50,7 +49,7 @@ impl SshSession {
         recipient: u32,
         want_reply: bool,
         kind: ChannelRequestKind<'_>,
-    ) -> Option<WireBytes> {
+    ) -> i64 {
         self.send_msg(&Message::ChannelRequest(ChannelRequest {
             recipient,
             want_reply,
@@ -65,7 +64,7 @@ impl SshSession {
         window: u32,
         max_packet: u32,
         data: ChannelOpenData<'_>,
-    ) -> Option<WireBytes> {
+    ) -> i64 {
         self.send_msg(&Message::ChannelOpen(ChannelOpen {
             channel_type: channel_type.into(),
             sender,
@@ -75,70 +74,68 @@ impl SshSession {
         }))
     }
 
-    fn client_auth(&mut self, username: &str, method: AuthMethod<'_>) -> Option<WireBytes> {
+    fn client_auth(&mut self, username: &str, method: AuthMethod<'_>) -> i64 {
         let sent = self.conn.send_auth(username, method);
-        self.output(sent)
+        self.pending(sent)
     }
 }
 
 #[napi]
 impl SshSession {
     #[napi(catch_unwind)]
-    pub fn ping(&mut self) -> Option<WireBytes> {
+    pub fn ping(&mut self) -> i64 {
         let sent = self.conn.ping();
-        self.output(sent)
+        self.pending(sent)
     }
 
     #[napi(catch_unwind)]
-    pub fn request_success(&mut self, data: Option<&[u8]>) -> Option<WireBytes> {
+    pub fn request_success(&mut self, data: Option<&[u8]>) -> i64 {
         self.send_msg(&Message::RequestSuccess(data.unwrap_or_default()))
     }
 
     #[napi(catch_unwind)]
-    pub fn request_failure(&mut self) -> Option<WireBytes> {
+    pub fn request_failure(&mut self) -> i64 {
         self.send_msg(&Message::RequestFailure)
     }
 
     #[napi(catch_unwind)]
-    pub fn channel_success(&mut self, chan: u32) -> Option<WireBytes> {
+    pub fn channel_success(&mut self, chan: u32) -> i64 {
         self.send_msg(&Message::ChannelSuccess(chan))
     }
 
     #[napi(catch_unwind)]
-    pub fn channel_failure(&mut self, chan: u32) -> Option<WireBytes> {
+    pub fn channel_failure(&mut self, chan: u32) -> i64 {
         self.send_msg(&Message::ChannelFailure(chan))
     }
 
     #[napi(catch_unwind)]
-    pub fn channel_eof(&mut self, chan: u32) -> Option<WireBytes> {
+    pub fn channel_eof(&mut self, chan: u32) -> i64 {
         self.send_msg(&Message::ChannelEof(chan))
     }
 
     #[napi(catch_unwind)]
-    pub fn channel_close(&mut self, chan: u32) -> Option<WireBytes> {
+    pub fn channel_close(&mut self, chan: u32) -> i64 {
         self.send_msg(&Message::ChannelClose(chan))
     }
 
     #[napi(catch_unwind)]
-    pub fn channel_window_adjust(&mut self, chan: u32, bytes: u32) -> Option<WireBytes> {
+    pub fn channel_window_adjust(&mut self, chan: u32, bytes: u32) -> i64 {
         self.send_msg(&Message::ChannelWindowAdjust {
             recipient: chan,
             bytes,
         })
     }
 
-    /// Channel data stays in the output buffer: lib/ssh.js takes it once
-    /// per turn of the event loop (or when enough has gathered), so a burst
-    /// of writes crosses the stream pipeline as one chunk. Returns the bytes
-    /// waiting to be taken, or -1 when the message was queued behind a key
-    /// exchange.
+    /// Channel data: lib/ssh.js takes it on the next tick (or once enough
+    /// has gathered), so a burst of writes crosses the stream pipeline as
+    /// one chunk.
     #[napi(catch_unwind)]
     pub fn channel_data(&mut self, chan: u32, data: &[u8]) -> i64 {
         let sent = self.conn.send(&Message::ChannelData {
             recipient: chan,
             data,
         });
-        self.deferred(sent)
+        self.pending(sent)
     }
 
     #[napi(catch_unwind)]
@@ -148,7 +145,7 @@ impl SshSession {
             data_type,
             data,
         });
-        self.deferred(sent)
+        self.pending(sent)
     }
 
     #[napi(catch_unwind)]
@@ -158,7 +155,7 @@ impl SshSession {
         local: u32,
         window: u32,
         max_packet: u32,
-    ) -> Option<WireBytes> {
+    ) -> i64 {
         self.send_msg(&Message::ChannelOpenConfirmation(ChannelOpenConfirmation {
             recipient: remote,
             sender: local,
@@ -175,7 +172,7 @@ impl SshSession {
         reason: u32,
         description: String,
         lang: String,
-    ) -> Option<WireBytes> {
+    ) -> i64 {
         self.send_msg(&Message::ChannelOpenFailure(ChannelOpenFailure {
             recipient: remote,
             reason,
@@ -185,17 +182,17 @@ impl SshSession {
     }
 
     #[napi(catch_unwind)]
-    pub fn service_request(&mut self, name: String) -> Option<WireBytes> {
+    pub fn service_request(&mut self, name: String) -> i64 {
         self.send_msg(&Message::ServiceRequest(name.into()))
     }
 
     #[napi(catch_unwind)]
-    pub fn service_accept(&mut self, name: String) -> Option<WireBytes> {
+    pub fn service_accept(&mut self, name: String) -> i64 {
         self.send_msg(&Message::ServiceAccept(name.into()))
     }
 
     #[napi(catch_unwind)]
-    pub fn userauth_banner(&mut self, message: String) -> Option<WireBytes> {
+    pub fn userauth_banner(&mut self, message: String) -> i64 {
         self.send_msg(&Message::UserauthBanner {
             message: message.into(),
             lang: "".into(),
@@ -209,7 +206,7 @@ impl SshSession {
         port: u32,
         want_reply: bool,
         cancel: bool,
-    ) -> Option<WireBytes> {
+    ) -> i64 {
         self.send_msg(&Message::GlobalRequest(GlobalRequest {
             want_reply,
             kind: GlobalRequestKind::TcpipForward {
@@ -221,12 +218,7 @@ impl SshSession {
     }
 
     #[napi(catch_unwind)]
-    pub fn stream_local_forward(
-        &mut self,
-        path: String,
-        want_reply: bool,
-        cancel: bool,
-    ) -> Option<WireBytes> {
+    pub fn stream_local_forward(&mut self, path: String, want_reply: bool, cancel: bool) -> i64 {
         self.send_msg(&Message::GlobalRequest(GlobalRequest {
             want_reply,
             kind: GlobalRequestKind::StreamLocalForward {
@@ -237,7 +229,7 @@ impl SshSession {
     }
 
     #[napi(catch_unwind)]
-    pub fn no_more_sessions(&mut self, want_reply: bool) -> Option<WireBytes> {
+    pub fn no_more_sessions(&mut self, want_reply: bool) -> i64 {
         self.send_msg(&Message::GlobalRequest(GlobalRequest {
             want_reply,
             kind: GlobalRequestKind::NoMoreSessions,
@@ -256,7 +248,7 @@ impl SshSession {
         dest_port: u32,
         orig_addr: String,
         orig_port: u32,
-    ) -> Option<WireBytes> {
+    ) -> i64 {
         self.open(
             &channel_type,
             chan,
@@ -279,7 +271,7 @@ impl SshSession {
         window: u32,
         max_packet: u32,
         path: String,
-    ) -> Option<WireBytes> {
+    ) -> i64 {
         self.open(
             &channel_type,
             chan,
@@ -298,7 +290,7 @@ impl SshSession {
         chan: u32,
         window: u32,
         max_packet: u32,
-    ) -> Option<WireBytes> {
+    ) -> i64 {
         self.open(
             &channel_type,
             chan,
@@ -316,7 +308,7 @@ impl SshSession {
         max_packet: u32,
         addr: String,
         port: u32,
-    ) -> Option<WireBytes> {
+    ) -> i64 {
         self.open(
             "x11",
             chan,
@@ -337,7 +329,7 @@ impl SshSession {
         rows: u32,
         width: u32,
         height: u32,
-    ) -> Option<WireBytes> {
+    ) -> i64 {
         self.channel_request(
             chan,
             false,
@@ -362,7 +354,7 @@ impl SshSession {
         height: u32,
         modes: &[u8],
         want_reply: bool,
-    ) -> Option<WireBytes> {
+    ) -> i64 {
         self.channel_request(
             chan,
             want_reply,
@@ -378,7 +370,7 @@ impl SshSession {
     }
 
     #[napi(catch_unwind)]
-    pub fn req_simple(&mut self, chan: u32, name: String, want_reply: bool) -> Option<WireBytes> {
+    pub fn req_simple(&mut self, chan: u32, name: String, want_reply: bool) -> i64 {
         let kind = match name.as_str() {
             "shell" => ChannelRequestKind::Shell,
             "auth-agent-req@openssh.com" => ChannelRequestKind::AuthAgent,
@@ -398,7 +390,7 @@ impl SshSession {
         name: String,
         value: &[u8],
         want_reply: bool,
-    ) -> Result<Option<WireBytes>> {
+    ) -> Result<i64> {
         let text = String::from_utf8_lossy(value);
         let kind = match name.as_str() {
             "exec" => ChannelRequestKind::Exec { command: text },
@@ -410,13 +402,7 @@ impl SshSession {
     }
 
     #[napi(catch_unwind)]
-    pub fn req_env(
-        &mut self,
-        chan: u32,
-        key: String,
-        value: &[u8],
-        want_reply: bool,
-    ) -> Option<WireBytes> {
+    pub fn req_env(&mut self, chan: u32, key: String, value: &[u8], want_reply: bool) -> i64 {
         self.channel_request(
             chan,
             want_reply,
@@ -436,7 +422,7 @@ impl SshSession {
         cookie: &[u8],
         screen: u32,
         want_reply: bool,
-    ) -> Option<WireBytes> {
+    ) -> i64 {
         self.channel_request(
             chan,
             want_reply,
@@ -450,7 +436,7 @@ impl SshSession {
     }
 
     #[napi(catch_unwind)]
-    pub fn req_exit_status(&mut self, chan: u32, code: u32) -> Option<WireBytes> {
+    pub fn req_exit_status(&mut self, chan: u32, code: u32) -> i64 {
         self.channel_request(chan, false, ChannelRequestKind::ExitStatus { code })
     }
 
@@ -461,7 +447,7 @@ impl SshSession {
         name: String,
         core_dumped: bool,
         message: String,
-    ) -> Option<WireBytes> {
+    ) -> i64 {
         self.channel_request(
             chan,
             false,
@@ -475,7 +461,7 @@ impl SshSession {
     }
 
     #[napi(catch_unwind)]
-    pub fn auth_none(&mut self, username: String) -> Option<WireBytes> {
+    pub fn auth_none(&mut self, username: String) -> i64 {
         self.client_auth(&username, AuthMethod::None)
     }
 
@@ -485,7 +471,7 @@ impl SshSession {
         username: String,
         password: String,
         new_password: Option<String>,
-    ) -> Option<WireBytes> {
+    ) -> i64 {
         self.client_auth(
             &username,
             AuthMethod::Password {
@@ -496,7 +482,7 @@ impl SshSession {
     }
 
     #[napi(catch_unwind)]
-    pub fn auth_keyboard(&mut self, username: String) -> Option<WireBytes> {
+    pub fn auth_keyboard(&mut self, username: String) -> i64 {
         self.client_auth(
             &username,
             AuthMethod::KeyboardInteractive {
@@ -507,12 +493,7 @@ impl SshSession {
     }
 
     #[napi(catch_unwind)]
-    pub fn auth_pk_query(
-        &mut self,
-        username: String,
-        key_type: String,
-        blob: &[u8],
-    ) -> Option<WireBytes> {
+    pub fn auth_pk_query(&mut self, username: String, key_type: String, blob: &[u8]) -> i64 {
         let algo = self.conn.signature_algorithm(&key_type);
         self.client_auth(&username, pk_method(&algo, blob, None))
     }
@@ -537,7 +518,7 @@ impl SshSession {
         algo: String,
         blob: &[u8],
         signature: &[u8],
-    ) -> Option<WireBytes> {
+    ) -> i64 {
         let sig = signature_blob(&algo, signature);
         self.client_auth(&username, pk_method(&algo, blob, Some(&sig)))
     }
@@ -578,7 +559,7 @@ impl SshSession {
         hostname: String,
         local_user: String,
         signature: &[u8],
-    ) -> Option<WireBytes> {
+    ) -> i64 {
         let sig = signature_blob(&algo, signature);
         self.client_auth(
             &username,
@@ -593,37 +574,33 @@ impl SshSession {
     }
 
     #[napi(catch_unwind)]
-    pub fn auth_info_res(&mut self, responses: Vec<String>) -> Option<WireBytes> {
+    pub fn auth_info_res(&mut self, responses: Vec<String>) -> i64 {
         self.send_msg(&Message::UserauthInfoResponse(
             responses.into_iter().map(Cow::Owned).collect(),
         ))
     }
 
     #[napi(catch_unwind)]
-    pub fn auth_failure(
-        &mut self,
-        methods: Vec<String>,
-        partial: bool,
-    ) -> Result<Option<WireBytes>> {
+    pub fn auth_failure(&mut self, methods: Vec<String>, partial: bool) -> Result<i64> {
         let list: Vec<&str> = methods.iter().map(String::as_str).collect();
         let sent = self.conn.auth_failure(&list, partial).map_err(state_err)?;
-        Ok(self.output(sent))
+        Ok(self.pending(sent))
     }
 
     #[napi(catch_unwind)]
-    pub fn auth_success(&mut self) -> Result<Option<WireBytes>> {
+    pub fn auth_success(&mut self) -> Result<i64> {
         let sent = self.conn.auth_success().map_err(state_err)?;
-        Ok(self.output(sent))
+        Ok(self.pending(sent))
     }
 
     #[napi(catch_unwind)]
-    pub fn auth_pk_ok(&mut self, key_algo: String, key: &[u8]) -> Result<Option<WireBytes>> {
+    pub fn auth_pk_ok(&mut self, key_algo: String, key: &[u8]) -> Result<i64> {
         let sent = self.conn.auth_pk_ok(&key_algo, key).map_err(state_err)?;
-        Ok(self.output(sent))
+        Ok(self.pending(sent))
     }
 
     #[napi(catch_unwind)]
-    pub fn auth_passwd_chg(&mut self, prompt: String, lang: String) -> Option<WireBytes> {
+    pub fn auth_passwd_chg(&mut self, prompt: String, lang: String) -> i64 {
         self.send_msg(&Message::UserauthPasswdChangereq {
             prompt: prompt.into(),
             lang: lang.into(),
@@ -636,7 +613,7 @@ impl SshSession {
         name: String,
         instructions: String,
         prompts: Vec<PromptJs>,
-    ) -> Option<WireBytes> {
+    ) -> i64 {
         self.send_msg(&Message::UserauthInfoRequest(InfoRequest {
             name: name.into(),
             instruction: instructions.into(),
