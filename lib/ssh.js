@@ -511,6 +511,10 @@ function onKEXDH_REPLY(self, info) {
     if (!verdict) self._fatal('Handshake failed: host fingerprint verification failed', 'handshake');
     else self._dispatch(events);
   };
+  // ssh2@0.8's hostVerifier(hash, verify) sees only a hash of the key; the
+  // callback it is handed carries the key blob itself (a host certificate
+  // for utils.checkHostCertificate, issue 19).
+  decide.hostKey = info.hostkey;
   const emitted = self.emit('fingerprint', info.hostkey, decide);
   sync = false;
   if (!emitted) {

@@ -11,6 +11,7 @@ use crate::keys::Key;
 use std::sync::{Arc, OnceLock};
 
 mod ext_info;
+mod host_cert;
 mod input;
 mod kex;
 mod rekey_limits;
