@@ -16,6 +16,7 @@ const path = require('path');
 const { utils, SSH2Stream } = require('..');
 const { missing, keygen, tmpDir, startSshd } = require('./helpers/openssh');
 const { loadSsh2 } = require('../scripts/bench/ssh2-loader');
+const { exitingServer } = require('./helpers/ssh2-exec');
 
 const skip = missing();
 const { Server, Client } = skip ? {} : loadSsh2('ours');
@@ -62,23 +63,8 @@ function strictSsh(port, knownHosts, alias) {
 }
 
 /** An ssh2@0.8.9 Server with host key `hostKey` that lets anyone in and exits 42 from any exec. */
-async function openServer(t, hostKey) {
-  const server = new Server({ hostKeys: [hostKey] }, (conn) => {
-    conn.on('error', () => {});
-    conn.on('authentication', (ctx) => ctx.accept());
-    conn.on('ready', () =>
-      conn.on('session', (accept) =>
-        accept().on('exec', (acceptExec) => {
-          const stream = acceptExec();
-          stream.exit(42);
-          stream.end();
-        })
-      )
-    );
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  t.after(() => server.close());
-  return server.address().port;
+function openServer(t, hostKey) {
+  return exitingServer(t, Server, [hostKey], (ctx) => ctx.accept());
 }
 
 test('OpenSSH ssh trusting the CA (@cert-authority) connects to an ssh2 Server presenting a host certificate; another CA or another name is refused', { skip }, async (t) => {

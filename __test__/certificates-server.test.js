@@ -12,6 +12,7 @@ const fs = require('fs');
 const { utils } = require('..');
 const { missing, keygen, tmpDir, runSsh } = require('./helpers/openssh');
 const { loadSsh2 } = require('../scripts/bench/ssh2-loader');
+const { exitingServer } = require('./helpers/ssh2-exec');
 
 const skip = missing();
 const { Server } = skip ? {} : loadSsh2('ours');
@@ -138,34 +139,20 @@ test('verifyCertificate: true for a good certificate, and the reason for each re
  */
 async function certServer(t, hostPriv, caKey) {
   const seen = [];
-  const server = new Server({ hostKeys: [hostPriv] }, (conn) => {
-    conn.on('error', () => {});
-    conn.on('authentication', (ctx) => {
-      if (ctx.method !== 'publickey') return ctx.reject(['publickey']);
-      const key = utils.parseKey(ctx.key.data);
-      if (key instanceof Error || !key.isCertificate()) {
-        seen.push({ algo: ctx.key.algo, verdict: 'not a certificate' });
-        return ctx.reject();
-      }
-      const verdict = key.verifyCertificate([caKey], { principal: ctx.username });
-      seen.push({ algo: ctx.key.algo, verdict: verdict === true ? true : verdict.message, signed: !!ctx.signature });
-      if (verdict !== true) return ctx.reject();
-      if (!ctx.signature) return ctx.accept();
-      return key.verify(ctx.blob, ctx.signature) === true ? ctx.accept() : ctx.reject();
-    });
-    conn.on('ready', () =>
-      conn.on('session', (accept) =>
-        accept().on('exec', (acceptExec) => {
-          const stream = acceptExec();
-          stream.exit(42);
-          stream.end();
-        })
-      )
-    );
+  const port = await exitingServer(t, Server, [hostPriv], (ctx) => {
+    if (ctx.method !== 'publickey') return ctx.reject(['publickey']);
+    const key = utils.parseKey(ctx.key.data);
+    if (key instanceof Error || !key.isCertificate()) {
+      seen.push({ algo: ctx.key.algo, verdict: 'not a certificate' });
+      return ctx.reject();
+    }
+    const verdict = key.verifyCertificate([caKey], { principal: ctx.username });
+    seen.push({ algo: ctx.key.algo, verdict: verdict === true ? true : verdict.message, signed: !!ctx.signature });
+    if (verdict !== true) return ctx.reject();
+    if (!ctx.signature) return ctx.accept();
+    return key.verify(ctx.blob, ctx.signature) === true ? ctx.accept() : ctx.reject();
   });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  t.after(() => server.close());
-  return { port: server.address().port, seen };
+  return { port, seen };
 }
 
 test('OpenSSH ssh with a user certificate logs in to an ssh2 Server whose app checks the CA; expired and wrong-CA certificates are refused', { skip }, async (t) => {

@@ -34,3 +34,33 @@ pub(crate) fn test_rng(seed: u64) -> impl FnMut() -> u64 {
         s
     }
 }
+
+/// Host keys for tests, one per type, generated once per test binary (RSA
+/// generation is slow). `name` is a key type or an algorithm that signs
+/// with one (`rsa-sha2-*` is an `ssh-rsa` key).
+#[cfg(test)]
+pub(crate) fn test_host_key(name: &str) -> std::sync::Arc<keys::Key> {
+    use std::sync::{Arc, OnceLock};
+    static KEYS: OnceLock<Vec<Arc<keys::Key>>> = OnceLock::new();
+    let keys = KEYS.get_or_init(|| {
+        [
+            "ssh-ed25519",
+            "ecdsa-sha2-nistp256",
+            "ecdsa-sha2-nistp384",
+            "ecdsa-sha2-nistp521",
+            "ssh-rsa",
+        ]
+        .iter()
+        .map(|t| Arc::new(keys::Key::generate(t, 2048).unwrap()))
+        .collect()
+    });
+    let key_type = if name.starts_with("rsa-sha2-") {
+        "ssh-rsa"
+    } else {
+        name
+    };
+    keys.iter()
+        .find(|k| k.key_type() == key_type)
+        .unwrap_or_else(|| panic!("no test key of type {key_type}"))
+        .clone()
+}

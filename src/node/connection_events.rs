@@ -4,7 +4,8 @@
 //! every decision was taken in `ssh::Connection`.
 
 use super::events::{to_event, Event as JsEvent, InPlace, Obj};
-use crate::ssh::connection::Event;
+use crate::ssh::connection::{Event, Report};
+use crate::transport::engine::reason;
 use crate::transport::kexinit::KexInit;
 use napi::bindgen_prelude::*;
 
@@ -68,7 +69,17 @@ fn js_event<'env>(
     in_place: Option<&InPlace<'env>>,
 ) -> Result<Option<Array<'env>>> {
     Ok(Some(match e {
-        Event::Header(h) => {
+        Event::Transport(r) => report(env, r)?,
+        Event::Message {
+            message, signed, ..
+        } => return to_event(env, &message, signed.as_ref(), in_place),
+        Event::Received { .. } => JsEvent::new(env, "packet")?.done(),
+    }))
+}
+
+fn report<'env>(env: &'env Env, r: Report<'_>) -> Result<Array<'env>> {
+    Ok(match r {
+        Report::Header(h) => {
             let versions = Obj::new(env)?
                 .set("protocol", h.protocol.as_str())?
                 .set("software", h.software.as_str())?
@@ -84,8 +95,8 @@ fn js_event<'env>(
             }
             JsEvent::new(env, "_header")?.arg(o.done())?.done()
         }
-        Event::KexInit => JsEvent::new(env, "KEXINIT")?.done(),
-        Event::Negotiated(n) => {
+        Report::KexInit => JsEvent::new(env, "KEXINIT")?.done(),
+        Report::Negotiated(n) => {
             let o = Obj::new(env)?
                 .set("kex", n.kex.as_str())?
                 .set("serverHostKey", n.host_key.as_str())?
@@ -97,39 +108,35 @@ fn js_event<'env>(
                 .set("compressServerToClient", n.comp_sc.as_str())?;
             JsEvent::new(env, "_negotiated")?.arg(o.done())?.done()
         }
-        Event::Offers { local, remote } => JsEvent::new(env, "_offers")?
+        Report::Offers { local, remote } => JsEvent::new(env, "_offers")?
             .arg(kex_lists(env, local)?)?
             .arg(kex_lists(env, remote)?)?
             .done(),
-        Event::HostKey { blob, first_kex } => {
+        Report::HostKey { blob, first_kex } => {
             let info = Obj::new(env)?
-                .buffer("hostkey", blob)?
+                .buffer("hostkey", &blob)?
                 .set("firstKex", first_kex)?;
             JsEvent::new(env, "KEXDH_REPLY")?.arg(info.done())?.done()
         }
-        Event::NewKeys => JsEvent::new(env, "NEWKEYS")?.done(),
-        Event::Ready => JsEvent::new(env, "ready")?.done(),
-        Event::Disconnect {
+        Report::NewKeys => JsEvent::new(env, "NEWKEYS")?.done(),
+        Report::Ready => JsEvent::new(env, "ready")?.done(),
+        Report::Disconnect {
             code,
-            name,
             description,
             lang,
         } => JsEvent::new(env, "_disconnect")?
-            .arg(name)?
+            .arg(reason::name(code))?
             .arg(code)?
-            .arg(description)?
-            .arg(lang)?
+            .arg(description.as_str())?
+            .arg(lang.as_str())?
             .done(),
-        Event::Debug { message, lang } => {
-            JsEvent::new(env, "DEBUG")?.arg(message)?.arg(lang)?.done()
-        }
-        Event::Message {
-            message, signed, ..
-        } => return to_event(env, &message, signed.as_ref(), in_place),
-        Event::Fatal { message, level } => JsEvent::new(env, "_fatal")?
-            .arg(message)?
+        Report::Debug { message, lang } => JsEvent::new(env, "DEBUG")?
+            .arg(message.as_str())?
+            .arg(lang.as_str())?
+            .done(),
+        Report::Fatal { message, level } => JsEvent::new(env, "_fatal")?
+            .arg(message.as_str())?
             .arg(level.as_str())?
             .done(),
-        Event::Received { .. } => JsEvent::new(env, "packet")?.done(),
-    }))
+    })
 }

@@ -81,17 +81,49 @@ pub struct Config {
     pub max_packet: usize,
     /// When to rekey by ourselves (rekey_limit.rs).
     pub rekey: Limits,
+    /// Whether `Event::Offers` and `Event::Negotiated` are wanted: they
+    /// exist for debug output only, and are not reported without it.
+    pub debug_events: bool,
+}
+
+impl Config {
+    /// A side with the default algorithms and limits, no host keys.
+    pub fn new(server: bool, ident: impl Into<String>) -> Config {
+        Config {
+            server,
+            ident: ident.into(),
+            greeting: None,
+            algorithms: Preferences::shared_defaults(),
+            host_keys: Vec::new(),
+            max_packet: 35000,
+            rekey: Limits::default(),
+            debug_events: false,
+        }
+    }
 }
 
 /// Something the caller should act on.
 pub enum Event<'a> {
+    /// What the layers above pass on to the app as it is.
+    Report(Report<'a>),
+    /// Client: the server's server-sig-algs (RFC 8308).
+    ServerSigAlgs(Vec<String>),
+    /// A message for the layers above (service, auth, connection).
+    Payload(&'a [u8]),
+}
+
+/// What the transport reports for the app.
+pub enum Report<'a> {
+    /// The peer's identification line (and the lines before it).
     Header(Header),
     /// The peer's KEXINIT arrived (a key exchange begins or continues).
     KexInit,
-    /// What this key exchange agreed on (for debug output).
+    /// What this key exchange agreed on (for debug output, only with
+    /// `Config::debug_events`).
     Negotiated(&'a Negotiated),
     /// Both sides' KEXINIT lists, just before they are compared (for
-    /// debug output; also when no common algorithm is found).
+    /// debug output, only with `Config::debug_events`; also when no
+    /// common algorithm is found).
     Offers {
         local: &'a KexInit,
         remote: &'a KexInit,
@@ -106,8 +138,7 @@ pub enum Event<'a> {
     NewKeys,
     /// The first key exchange is complete in both directions.
     Ready,
-    /// Client: the server's server-sig-algs (RFC 8308).
-    ServerSigAlgs(Vec<String>),
+    /// The peer disconnected (`reason::name` gives the reason's name).
     Disconnect {
         code: u32,
         description: String,
@@ -117,10 +148,9 @@ pub enum Event<'a> {
         message: String,
         lang: String,
     },
-    /// A message for the layers above (service, auth, connection).
-    Payload(&'a [u8]),
-    /// The connection is over: 0.4.10's message, its error level, and the
-    /// DISCONNECT reason already queued for the peer, if any.
+    /// The connection is over: 0.4.10's message and its error level; a
+    /// DISCONNECT is already sealed for the peer when the fault called
+    /// for one.
     Fatal {
         message: String,
         level: FaultLevel,

@@ -22,6 +22,7 @@ pub mod send;
 mod tests;
 
 pub use crate::ssh::auth::SignedRequest;
+pub use crate::transport::engine::Report;
 pub use crate::transport::quirks::{bugs_of, Bugs};
 pub use event::Event;
 pub use receive::Receive;
@@ -29,44 +30,12 @@ pub use send::Sent;
 
 use super::SessionState;
 use crate::keys::Key;
-use crate::transport::engine::{self, Preferences, Transport};
-use crate::transport::rekey_limit::Limits;
+use crate::transport::engine::Transport;
 use std::sync::Arc;
 
-/// What a connection is set up with.
-pub struct Config {
-    pub server: bool,
-    /// Our identification line, without CR LF.
-    pub ident: String,
-    /// Server: text sent before the identification line.
-    pub greeting: Option<String>,
-    pub algorithms: Arc<Preferences>,
-    /// Server: the host keys offered.
-    pub host_keys: Vec<Arc<Key>>,
-    /// The largest packet_length accepted (at least 35000).
-    pub max_packet: usize,
-    /// When to rekey by ourselves.
-    pub rekey: Limits,
-    /// Whether `Event::Offers` and `Event::Negotiated` are wanted: they
-    /// exist for debug output only, and are not reported without it.
-    pub debug_events: bool,
-}
-
-impl Config {
-    /// A connection with the default algorithms and limits.
-    pub fn new(server: bool, ident: impl Into<String>) -> Config {
-        Config {
-            server,
-            ident: ident.into(),
-            greeting: None,
-            algorithms: Preferences::shared_defaults(),
-            host_keys: Vec::new(),
-            max_packet: 35000,
-            rekey: Limits::default(),
-            debug_events: false,
-        }
-    }
-}
+/// What a connection is set up with: the transport's settings (identity,
+/// algorithms, host keys, limits, whether debug-only events are wanted).
+pub use crate::transport::engine::Config;
 
 pub struct Connection {
     transport: Transport,
@@ -75,26 +44,16 @@ pub struct Connection {
     /// software version when its identification arrives; the app may set
     /// them too.
     bugs: Bugs,
-    debug_events: bool,
 }
 
 impl Connection {
     /// Fails on an algorithm name that is not implemented, or an empty list.
     pub fn new(cfg: Config) -> Result<Connection, String> {
-        let transport = Transport::new(engine::Config {
-            server: cfg.server,
-            ident: cfg.ident,
-            greeting: cfg.greeting,
-            algorithms: cfg.algorithms,
-            host_keys: cfg.host_keys,
-            max_packet: cfg.max_packet,
-            rekey: cfg.rekey,
-        })?;
+        let server = cfg.server;
         Ok(Connection {
-            transport,
-            session: SessionState::new(cfg.server),
+            transport: Transport::new(cfg)?,
+            session: SessionState::new(server),
             bugs: Bugs::default(),
-            debug_events: cfg.debug_events,
         })
     }
 

@@ -4,7 +4,7 @@
 
 use super::fault::{fault, malformed, reason, unexpected, Fault, FaultLevel};
 use super::kex::KexPhase;
-use super::{msg, Event, Transport, USERAUTH_SUCCESS};
+use super::{msg, Event, Report, Transport, USERAUTH_SUCCESS};
 use crate::crypto::kex::Group;
 use crate::wire::Reader;
 
@@ -58,11 +58,11 @@ impl Transport {
                 let description = r.text().map(|t| t.into_owned()).unwrap_or_default();
                 let lang = r.text().map(|t| t.into_owned()).unwrap_or_default();
                 self.dead = true;
-                on_event(Event::Disconnect {
+                on_event(Event::Report(Report::Disconnect {
                     code,
                     description,
                     lang,
-                });
+                }));
             }
             msg::IGNORE | msg::UNIMPLEMENTED => {}
             msg::DEBUG => {
@@ -70,7 +70,7 @@ impl Transport {
                 let _always = r.bool();
                 let message = r.text().map(|t| t.into_owned()).unwrap_or_default();
                 let lang = r.text().map(|t| t.into_owned()).unwrap_or_default();
-                on_event(Event::Debug { message, lang });
+                on_event(Event::Report(Report::Debug { message, lang }));
             }
             msg::EXT_INFO => self.on_ext_info(payload, after_first_newkeys, on_event)?,
             msg::KEXINIT => self.negotiate_on_kexinit(payload, on_event)?,

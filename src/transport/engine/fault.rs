@@ -3,7 +3,7 @@
 //! is one. Handlers return a `Fault`; `fail` turns it into `Event::Fatal`
 //! (as `report_exhausted` does for keys that ran out on a send).
 
-use super::{Event, Transport};
+use super::{Event, Report, Transport};
 use crate::transport::packet::SEQUENCE_EXHAUSTED;
 
 pub mod reason {
@@ -113,20 +113,20 @@ impl Transport {
             self.send_disconnect(code, "");
         }
         self.dead = true;
-        on_event(Event::Fatal {
+        on_event(Event::Report(Report::Fatal {
             message: f.message,
             level: f.level,
-        });
+        }));
     }
 
     /// A send found our keys exhausted (see `seal_parts`): reported as the
     /// fatal error it is.
     pub(super) fn report_exhausted(&mut self, on_event: &mut dyn FnMut(Event<'_>)) {
         if std::mem::take(&mut self.exhausted_unreported) {
-            on_event(Event::Fatal {
+            on_event(Event::Report(Report::Fatal {
                 message: SEQUENCE_EXHAUSTED.to_owned(),
                 level: FaultLevel::Protocol,
-            });
+            }));
         }
     }
 }

@@ -5,7 +5,7 @@
 //! `open_packets`, which opens each whole packet and hands it to `handle`.
 
 use super::fault::{fault, reason, FaultLevel};
-use super::{Event, Transport};
+use super::{Event, Report, Transport};
 use crate::transport::quirks::{bugs_of, Bugs};
 use bytes::Buf;
 
@@ -20,10 +20,10 @@ impl Transport {
             match self.ident.feed(data) {
                 Err(e) => {
                     self.dead = true;
-                    on_event(Event::Fatal {
+                    on_event(Event::Report(Report::Fatal {
                         message: e.message().to_owned(),
                         level: FaultLevel::Protocol,
-                    });
+                    }));
                     return;
                 }
                 Ok((used, header)) => {
@@ -32,7 +32,7 @@ impl Transport {
                     self.header_done = true;
                     self.remote_ident = Some(header.ident_raw.clone());
                     self.peer_bad_dhgex = bugs_of(&header.software).contains(Bugs::BAD_DHGEX);
-                    on_event(Event::Header(header));
+                    on_event(Event::Report(Report::Header(header)));
                     if self.dead {
                         return;
                     }

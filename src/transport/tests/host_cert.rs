@@ -61,13 +61,13 @@ fn run(
         s.feed(&a);
         let mut asked = false;
         c.t.feed(&b, &mut |e| match e {
-            Event::Offers { remote, .. } => view.offered = remote.host_key.clone(),
-            Event::Negotiated(n) => view.agreed = Some(n.host_key.clone()),
-            Event::HostKey { blob, .. } => {
+            Event::Report(Report::Offers { remote, .. }) => view.offered = remote.host_key.clone(),
+            Event::Report(Report::Negotiated(n)) => view.agreed = Some(n.host_key.clone()),
+            Event::Report(Report::HostKey { blob, .. }) => {
                 view.blob = Some(blob);
                 asked = true;
             }
-            Event::Fatal { message, .. } => view.fatal = Some(message),
+            Event::Report(Report::Fatal { message, .. }) => view.fatal = Some(message),
             _ => {}
         });
         if asked {

@@ -3,12 +3,12 @@
 //! traffic in flight, strict kex, and hostile input.
 
 use super::algorithms;
-use super::engine::{Config, Event, FaultLevel, Preferences, Transport};
+use super::engine::{Config, Event, FaultLevel, Preferences, Report, Transport};
 use super::packet::SEQUENCE_EXHAUSTED;
 use super::rekey_limit::{Limits, PACKETS_PER_KEY};
 use crate::crypto;
 use crate::keys::Key;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 mod ext_info;
 mod host_cert;
@@ -57,44 +57,26 @@ impl Side {
 
 fn record(seen: &mut Seen, e: Event<'_>, host_key: &mut bool) {
     match e {
-        Event::Ready => seen.ready = true,
+        Event::Report(Report::Ready) => seen.ready = true,
         Event::Payload(p) => seen.payloads.push(p.to_vec()),
-        Event::Fatal { message, level } => {
+        Event::Report(Report::Fatal { message, level }) => {
             seen.fatal = Some(message);
             seen.fatal_level = Some(level);
             seen.fatals += 1;
         }
-        Event::HostKey { .. } => {
+        Event::Report(Report::HostKey { .. }) => {
             seen.host_keys += 1;
             *host_key = true;
         }
-        Event::NewKeys => seen.newkeys += 1,
+        Event::Report(Report::NewKeys) => seen.newkeys += 1,
         Event::ServerSigAlgs(a) => seen.server_sig_algs = Some(a),
-        Event::Disconnect { code, .. } => seen.disconnect = Some(code),
+        Event::Report(Report::Disconnect { code, .. }) => seen.disconnect = Some(code),
         _ => {}
     }
 }
 
 fn host_key(t: &str) -> Arc<Key> {
-    static KEYS: OnceLock<Vec<Arc<Key>>> = OnceLock::new();
-    let keys = KEYS.get_or_init(|| {
-        [
-            "ssh-ed25519",
-            "ecdsa-sha2-nistp256",
-            "ecdsa-sha2-nistp384",
-            "ecdsa-sha2-nistp521",
-            "ssh-rsa",
-        ]
-        .iter()
-        .map(|t| Arc::new(Key::generate(t, 2048).unwrap()))
-        .collect()
-    });
-    let want = if t.starts_with("rsa-sha2-") {
-        "ssh-rsa"
-    } else {
-        t
-    };
-    keys.iter().find(|k| k.key_type() == want).unwrap().clone()
+    crate::test_host_key(t)
 }
 
 fn side(server: bool, prefs: Preferences, host_keys: Vec<Arc<Key>>) -> Side {
@@ -109,13 +91,14 @@ fn side_with_limits(
 ) -> Side {
     Side {
         t: Transport::new(Config {
-            server,
-            ident: format!("SSH-2.0-test{}", if server { "srv" } else { "" }),
-            greeting: None,
             algorithms: prefs.into(),
             host_keys,
-            max_packet: 35000,
             rekey,
+            debug_events: true,
+            ..Config::new(
+                server,
+                format!("SSH-2.0-test{}", if server { "srv" } else { "" }),
+            )
         })
         .unwrap(),
         seen: Seen::default(),

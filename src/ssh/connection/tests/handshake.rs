@@ -5,7 +5,6 @@ use crate::crypto;
 use crate::ssh::channel_request::{ChannelRequestKind, ExitSignalName};
 use crate::ssh::DecodeContext;
 use crate::transport::algorithms;
-use crate::transport::engine::reason;
 use crate::transport::quirks::Bugs;
 
 fn prefs_with(f: impl FnOnce(&mut Preferences)) -> Preferences {

@@ -7,12 +7,13 @@ mod channel;
 mod handshake;
 mod receive;
 
-use super::{Config, Connection, Event, Sent};
+use super::{Config, Connection, Event, Report, Sent};
 use crate::keys::Key;
 use crate::ssh::auth::AuthMethod;
 use crate::ssh::Message;
+use crate::transport::engine::reason;
 use crate::transport::engine::Preferences;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 /// An event as a test keeps it (the connection's borrow its input).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,17 +41,20 @@ pub(super) struct Peer {
 
 fn record(seen: &mut Vec<Seen>, e: Event<'_>) {
     seen.push(match e {
-        Event::Header(h) => Seen::Header(h.software.clone()),
-        Event::HostKey { blob, .. } => Seen::HostKey(blob.to_vec()),
-        Event::NewKeys => Seen::NewKeys,
-        Event::Ready => Seen::Ready,
-        Event::Disconnect {
-            code,
-            name,
-            description,
-            ..
-        } => Seen::Disconnect(code, name, description.to_owned()),
-        Event::Fatal { message, .. } => Seen::Fatal(message.to_owned()),
+        Event::Transport(r) => match r {
+            Report::Header(h) => Seen::Header(h.software),
+            Report::HostKey { blob, .. } => Seen::HostKey(blob),
+            Report::NewKeys => Seen::NewKeys,
+            Report::Ready => Seen::Ready,
+            Report::Disconnect {
+                code, description, ..
+            } => Seen::Disconnect(code, reason::name(code), description),
+            Report::Fatal { message, .. } => Seen::Fatal(message),
+            Report::KexInit
+            | Report::Negotiated(_)
+            | Report::Offers { .. }
+            | Report::Debug { .. } => return,
+        },
         Event::Message {
             message: Message::ChannelData { recipient, data },
             ..
@@ -62,9 +66,6 @@ fn record(seen: &mut Vec<Seen>, e: Event<'_>) {
             signed.map(|s| (s.signature.to_vec(), s.data)),
         ),
         Event::Received { packets } => Seen::Received(packets),
-        Event::KexInit | Event::Negotiated(_) | Event::Offers { .. } | Event::Debug { .. } => {
-            return
-        }
     });
 }
 
@@ -155,25 +156,8 @@ pub(super) fn pump(c: &mut Peer, s: &mut Peer) {
     panic!("no quiescence");
 }
 
-/// Host keys, made once per test binary (RSA generation is slow).
 pub(super) fn host_key(key_type: &str) -> Arc<Key> {
-    static KEYS: OnceLock<Vec<Arc<Key>>> = OnceLock::new();
-    let keys = KEYS.get_or_init(|| {
-        [
-            "ssh-ed25519",
-            "ecdsa-sha2-nistp256",
-            "ecdsa-sha2-nistp384",
-            "ecdsa-sha2-nistp521",
-            "ssh-rsa",
-        ]
-        .iter()
-        .map(|t| Arc::new(Key::generate(t, 2048).unwrap()))
-        .collect()
-    });
-    keys.iter()
-        .find(|k| k.key_type() == key_type)
-        .unwrap()
-        .clone()
+    crate::test_host_key(key_type)
 }
 
 pub(super) fn config(server: bool, prefs: Preferences) -> Config {

@@ -9,7 +9,7 @@ use crate::crypto::kex::{self as kexalg, Group};
 use crate::crypto::signature;
 use crate::keys::{certified, Key};
 use crate::transport::engine::fault::{kex_failed, malformed, unexpected, Fault};
-use crate::transport::engine::{msg, Event, Transport};
+use crate::transport::engine::{msg, Event, Report, Transport};
 use crate::wire::{Reader, Writer};
 
 impl Transport {
@@ -137,10 +137,10 @@ impl Transport {
         if let Some(k) = self.kex.as_mut() {
             k.phase = KexPhase::AwaitingVerdict;
         }
-        on_event(Event::HostKey {
+        on_event(Event::Report(Report::HostKey {
             blob: k_s,
             first_kex: !self.first_kex_done,
-        });
+        }));
         Ok(())
     }
 }

@@ -146,8 +146,7 @@ pub(super) fn write_value(w: &mut Writer, spec: &KexSpec, value: &[u8]) {
 mod wiped {
     use super::*;
     use crate::crypto::kex::{self as kexalg, DhGroup, Ephemeral, Group, InvalidPublicValue};
-    use crate::transport::engine::{Config, Preferences};
-    use crate::transport::rekey_limit::Limits;
+    use crate::transport::engine::Config;
 
     /// The shared secret K, the exchange hash H (and the hash input that
     /// holds K) and the session id come in `Zeroizing` buffers, which wipe
@@ -162,16 +161,7 @@ mod wiped {
         let _: fn(Ephemeral, &[u8]) -> Result<Secret, InvalidPublicValue> = Ephemeral::agree;
         let _: fn(Group, Option<&DhGroup>, &[u8]) -> Result<(Vec<u8>, Secret), InvalidPublicValue> =
             kexalg::respond;
-        let t = Transport::new(Config {
-            server: false,
-            ident: "SSH-2.0-t".into(),
-            greeting: None,
-            algorithms: Preferences::shared_defaults(),
-            host_keys: Vec::new(),
-            max_packet: 35000,
-            rekey: Limits::default(),
-        })
-        .unwrap();
+        let t = Transport::new(Config::new(false, "SSH-2.0-t")).unwrap();
         let _: &Option<Secret> = &t.session_id;
     }
 }

@@ -10,7 +10,7 @@ use crate::keys::{Key, CERT_SUFFIX};
 use crate::transport::engine::fault::{
     fault, kex_failed, malformed, reason, unexpected, Fault, FaultLevel,
 };
-use crate::transport::engine::{msg, Event, Preferences, Transport};
+use crate::transport::engine::{msg, Event, Preferences, Report, Transport};
 use crate::transport::kexinit::{self, KexInit};
 use crate::wire::Writer;
 use std::sync::Arc;
@@ -163,10 +163,12 @@ impl Transport {
         } else {
             (&ours, &theirs)
         };
-        on_event(Event::Offers {
-            local: &ours,
-            remote: &theirs,
-        });
+        if self.cfg.debug_events {
+            on_event(Event::Report(Report::Offers {
+                local: &ours,
+                remote: &theirs,
+            }));
+        }
         let negotiated = kexinit::negotiate(client, server, |c| {
             CipherSpec::from_name(c).is_some_and(|s| s.is_aead())
         })
@@ -199,8 +201,11 @@ impl Transport {
         k.phase = KexPhase::Exchanging;
         k.spec = Some(spec);
         k.ignore_next_kex_packet = wrong_guess;
-        on_event(Event::Negotiated(k.negotiated.insert(negotiated)));
-        on_event(Event::KexInit);
+        let negotiated = k.negotiated.insert(negotiated);
+        if self.cfg.debug_events {
+            on_event(Event::Report(Report::Negotiated(negotiated)));
+        }
+        on_event(Event::Report(Report::KexInit));
         if !self.cfg.server && spec.group == Group::GroupExchange {
             self.send_gex_request();
         } else if !self.cfg.server {

@@ -4,7 +4,7 @@
 
 use super::KexPhase;
 use crate::transport::engine::fault::{kex_failed, reason, unexpected, Fault};
-use crate::transport::engine::{msg, Event, Transport};
+use crate::transport::engine::{msg, Event, Report, Transport};
 
 impl Transport {
     /// Client: the app's answer about the host key.
@@ -57,7 +57,7 @@ impl Transport {
             self.peer_newkeys_seen = true;
             self.just_after_first_newkeys = true;
         }
-        on_event(Event::NewKeys);
+        on_event(Event::Report(Report::NewKeys));
         self.maybe_finish_kex(on_event);
         Ok(())
     }
@@ -87,7 +87,7 @@ impl Transport {
         self.queued.extend(queued);
         self.queued_len = self.queued.iter().map(Vec::len).sum();
         if first {
-            on_event(Event::Ready);
+            on_event(Event::Report(Report::Ready));
         }
     }
 }
