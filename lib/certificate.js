@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // OpenSSH user certificates on the server side (issue 19): what
 // utils.parseKey(cert blob or line) tells an app about a certificate, and
