@@ -7,6 +7,8 @@
 const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('fs');
+const os = require('os');
+const path = require('path');
 const gen = require('../scripts/gen-native-dts');
 const binding = require('../lib/binding');
 
@@ -90,4 +92,85 @@ test('constructors take what the Rust constructors take', () => {
   assert.strictEqual(ctor('NativeKey'), null);
   assert.throws(() => new binding.NativeKey(), /constructor/);
   assert.ok(new binding.SftpSession(false, true) instanceof binding.SftpSession);
+});
+
+/** lib/native.d.ts's text for a src/node made of `files` (name -> Rust source). */
+function renderFrom(files) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gen-native-dts-'));
+  try {
+    for (const [name, text] of Object.entries({ 'mod.rs': '', ...files })) fs.writeFileSync(path.join(dir, name), text);
+    return gen.render(gen.collect(dir));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('the generator follows napi-rs naming and its ts_* attributes', () => {
+  const dts = renderFrom({
+    'mod.rs': '#[cfg(feature = "probe")]\npub mod probe;\npub mod thing;\n',
+    'probe.rs': '#[napi]\npub fn probe_count() -> u32 {\n    1\n}\n',
+    'thing.rs': [
+      '#[napi(object, js_name = "Shape")]',
+      'pub struct ShapeJs {',
+      '    /// Its width.',
+      '    pub width_px: Option<u32>,',
+      '    #[napi(ts_type = "\'a\' | \'b\'")]',
+      '    pub kind: String,',
+      '    #[napi(skip)]',
+      '    pub hidden: bool,',
+      '}',
+      '',
+      '#[napi]',
+      'pub struct Thing {',
+      '    inner: u32,',
+      '}',
+      '',
+      '#[napi]',
+      'impl Thing {',
+      '    #[napi(constructor)]',
+      '    pub fn new(shape: ShapeJs) -> Self {',
+      '        Thing { inner: 0 }',
+      '    }',
+      '',
+      '    #[napi(getter)]',
+      '    pub fn get_inner_value(&self) -> Option<u32> {',
+      '        None',
+      '    }',
+      '',
+      '    /// Two lines',
+      '    /// of doc.',
+      '    #[allow(clippy::too_many_arguments)]',
+      '    #[napi(',
+      '        ts_args_type = "cb: (err: Error | null, n: number) => void, tag?: string",',
+      '        ts_return_type = "Promise<void>"',
+      '    )]',
+      '    pub fn run_later<\'env>(&mut self, env: &\'env Env, cb: Function, tag: Option<String>) -> Result<Object<\'env>> {',
+      '        todo!()',
+      '    }',
+      '',
+      '    #[napi]',
+      '    pub fn take(&self, first: Option<&[u8]>, second: Vec<Vec<String>>) -> Vec<Buffer> {',
+      '        vec![]',
+      '    }',
+      '}',
+      '',
+    ].join('\n'),
+  });
+  assert.match(dts, /export interface Shape \{/);
+  assert.match(dts, /\/\*\* Its width\. \*\/\n {2}widthPx\?: number;\n {2}kind: 'a' \| 'b';\n\}/);
+  assert.doesNotMatch(dts, /hidden/);
+  assert.match(dts, /export declare class Thing \{\n {2}constructor\(shape: Shape\);/);
+  assert.match(dts, /get innerValue\(\): number \| null;/);
+  assert.match(dts, / {2}\/\*\*\n {3}\* Two lines\n {3}\* of doc\.\n {3}\*\/\n {2}runLater\(cb: \(err: Error \| null, n: number\) => void, tag\?: string\): Promise<void>;/);
+  // An optional parameter before a required one cannot be left out.
+  assert.match(dts, /take\(first: Uint8Array \| undefined \| null, second: string\[\]\[\]\): Buffer\[\];/);
+  assert.match(dts, /\/\*\* Only in a build with cargo feature "probe"\. \*\/\nexport declare const probeCount: undefined \| \(\(\) => number\);/);
+});
+
+test('the generator refuses what it cannot type', () => {
+  assert.throws(
+    () => renderFrom({ 'x.rs': '#[napi]\npub fn odd(v: HashMap<String, u32>) {}\n' }),
+    /no TS type for Rust type `HashMap<String, u32>`/
+  );
+  assert.throws(() => renderFrom({ 'x.rs': '#[napi]\npub enum Kind {\n    A,\n}\n' }), /unsupported #\[napi\] item/);
 });

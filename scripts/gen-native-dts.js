@@ -71,15 +71,25 @@ const ENV = /^&(?:'\w+ )?Env$/;
 
 const camel = (s) => s.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
 
-/** Splits `s` at top-level commas (not inside <>, (), []). */
+/** Splits `s` at top-level commas (not inside <>, (), [], {} or a "string"). */
 function splitTop(s) {
   const parts = [];
   let depth = 0;
+  let quoted = false;
   let cur = '';
-  for (const ch of s) {
-    if ('<([{'.includes(ch)) depth++;
-    if ('>)]}'.includes(ch)) depth--;
-    if (ch === ',' && depth === 0) {
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
+    if (quoted) {
+      if (ch === '\\') {
+        cur += ch + (s[i + 1] || '');
+        i++;
+        continue;
+      }
+      if (ch === '"') quoted = false;
+    } else if (ch === '"') quoted = true;
+    else if ('<([{'.includes(ch)) depth++;
+    else if (')]}'.includes(ch) || (ch === '>' && s[i - 1] !== '-')) depth--;
+    if (ch === ',' && depth === 0 && !quoted) {
       parts.push(cur);
       cur = '';
     } else cur += ch;
@@ -95,7 +105,8 @@ function generic(t) {
 }
 
 /**
- * The TS type of Rust type `t`. `known`: the napi structs and classes.
+ * The TS type of Rust type `t`. `known`: the napi structs and classes,
+ * Rust name -> JS name.
  * Returns { ts, optional } where optional marks an Option.
  */
 function tsType(t, where, known) {
@@ -118,18 +129,35 @@ function tsType(t, where, known) {
   if (t === '()' || t === '') return { ts: 'void' };
   if (NUMBER.has(t)) return { ts: 'number' };
   if (BUFFER.has(t)) return { ts: 'Buffer' };
-  if (known.has(t)) return { ts: t };
+  if (known.has(t)) return { ts: known.get(t) };
   throw new Error(`gen-native-dts: no TS type for Rust type \`${t}\` (${where}); add it here or to SHAPES`);
 }
 
+/**
+ * The source's lines with each attribute on one line (rustfmt wraps long
+ * ones): the lines it continued on become `#[]`, so line numbers stay.
+ */
+function joinAttributes(lines) {
+  const out = lines.slice();
+  for (let i = 0; i < out.length; i++) {
+    if (!out[i].trim().startsWith('#[')) continue;
+    let j = i;
+    while (!/\]$/.test(out[i].trim()) && j + 1 < out.length) {
+      out[i] += ' ' + out[++j].trim();
+      out[j] = '#[]';
+    }
+  }
+  return out;
+}
+
 /** `#[napi(getter, js_name = "type", catch_unwind)]` -> { getter: true, js_name: 'type', ... } */
-function attrArgs(line) {
-  const m = /#\[napi(?:\((.*)\))?\]/.exec(line);
+function attrArgs(text) {
+  const m = /^#\[napi(?:\(([\s\S]*)\))?\]$/.exec(text);
   // No prototype: `args.constructor` must be the attribute, not Object's.
   const args = Object.create(null);
   for (const part of splitTop((m && m[1]) || '')) {
-    const kv = /^(\w+)\s*=\s*"([^"]*)"$/.exec(part);
-    if (kv) args[kv[1]] = kv[2];
+    const kv = /^(\w+)\s*=\s*"((?:[^"\\]|\\.)*)"$/.exec(part);
+    if (kv) args[kv[1]] = kv[2].replace(/\\(.)/g, '$1');
     else args[part] = true;
   }
   return args;
@@ -141,8 +169,9 @@ function itemHead(lines, start) {
   for (let i = start; i < lines.length; i++) {
     const l = lines[i].trim();
     if (l.startsWith('#[') || l.startsWith('//')) continue;
-    text += ' ' + l;
-    if (/[{;]$/.test(l)) return { text: text.trim(), end: i };
+    // An empty body (`{}`) ends the head too.
+    text += ' ' + l.replace(/\{\}$/, '{');
+    if (/[{;]$|\{\}$/.test(l)) return { text: text.trim(), end: i };
   }
   throw new Error(`gen-native-dts: unterminated item at line ${start + 1}`);
 }
@@ -175,21 +204,34 @@ function parseFn(head) {
   return { name: m[1], params, ret: (m[3] || '').trim() };
 }
 
-/** Struct fields: [[name, rustType, doc]] from the lines inside its braces. */
+/** The `#[napi(...)]` arguments on the lines right above line `i`. */
+function napiAbove(lines, i) {
+  const args = Object.create(null);
+  for (let j = i - 1; j >= 0 && /^#\[|^\/\/\//.test(lines[j].trim()); j--) {
+    if (/^#\[napi\b/.test(lines[j].trim())) Object.assign(args, attrArgs(lines[j].trim()));
+  }
+  return args;
+}
+
+/**
+ * A napi(object) struct's fields, from the lines inside its braces:
+ * [{ name, rust, doc, args }] (args: the field's #[napi(...)], e.g. ts_type).
+ */
 function parseFields(lines, start) {
   const fields = [];
   for (let i = start; i < lines.length; i++) {
     const l = lines[i].trim();
     if (l === '}') return { fields, end: i };
     const m = /^pub\s+(\w+)\s*:\s*(.+),$/.exec(l);
-    if (m) fields.push([m[1], m[2], docAbove(lines, i)]);
+    const args = m && napiAbove(lines, i);
+    if (m && !args.skip) fields.push({ name: m[1], rust: m[2], doc: docAbove(lines, i), args });
   }
   throw new Error('gen-native-dts: unterminated struct');
 }
 
 /** Modules that mod.rs compiles only with a cargo feature. */
-function gatedModules() {
-  const lines = fs.readFileSync(path.join(SRC, 'mod.rs'), 'utf8').split('\n');
+function gatedModules(dir) {
+  const lines = fs.readFileSync(path.join(dir, 'mod.rs'), 'utf8').split('\n');
   const gated = new Map();
   lines.forEach((l, i) => {
     const m = /^pub mod (\w+);/.exec(l.trim());
@@ -200,35 +242,36 @@ function gatedModules() {
 }
 
 /**
- * The addon's API as the Rust source declares it:
+ * The addon's API as the Rust source in `dir` declares it:
  * { objects, classes, functions } in source order (files sorted by name).
  */
-function collect() {
-  const gated = gatedModules();
+function collect(dir = SRC) {
+  const gated = gatedModules(dir);
   const objects = [];
   const classes = [];
   const functions = [];
   const byClass = new Map();
-  for (const file of fs.readdirSync(SRC).filter((f) => f.endsWith('.rs')).sort()) {
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.rs')).sort()) {
     const feature = gated.get(file.replace(/\.rs$/, '')) || null;
-    const lines = fs.readFileSync(path.join(SRC, file), 'utf8').split('\n');
+    const lines = joinAttributes(fs.readFileSync(path.join(dir, file), 'utf8').split('\n'));
     let impl = null;
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i];
       if (/^impl\b/.test(line)) impl = null;
       if (!/^\s*#\[napi\b/.test(line)) continue;
       const nested = /^ {4}#/.test(line);
-      const args = attrArgs(line);
+      const args = attrArgs(line.trim());
       const doc = docAbove(lines, i);
       const { text, end } = itemHead(lines, i + 1);
       if (!nested && /^(?:pub\s+)?struct\s+(\w+)/.test(text)) {
-        const name = /struct\s+(\w+)/.exec(text)[1];
+        const rustName = /struct\s+(\w+)/.exec(text)[1];
+        const name = args.js_name || rustName;
         const { fields, end: close } = parseFields(lines, end + 1);
-        if (args.object) objects.push({ name, doc, fields });
+        if (args.object) objects.push({ name, rustName, doc, fields });
         else {
-          const cls = { name, doc, ctor: null, members: [], feature };
+          const cls = { name, rustName, doc, ctor: null, members: [], feature };
           classes.push(cls);
-          byClass.set(name, cls);
+          byClass.set(rustName, cls);
         }
         i = close;
       } else if (!nested && /^impl\s+(\w+)/.test(text)) {
@@ -237,7 +280,8 @@ function collect() {
         i = end;
       } else if (/\bfn\s/.test(text)) {
         const fn = parseFn(text);
-        const item = { rust: fn.name, doc, params: fn.params, ret: fn.ret };
+        // ts_args_type / ts_return_type: napi-rs's own way to say a type in Rust.
+        const item = { rust: fn.name, doc, params: fn.params, ret: fn.ret, tsArgs: args.ts_args_type, tsRet: args.ts_return_type };
         if (!nested) {
           functions.push({ ...item, name: args.js_name || camel(fn.name), feature });
         } else if (!impl) {
@@ -266,8 +310,10 @@ function jsdoc(doc, indent) {
   return `${indent}/**\n${doc.map((d) => `${indent} *${d ? ' ' + d : ''}`).join('\n')}\n${indent} */\n`;
 }
 
-function paramList(params, known) {
-  const typed = params.map(([name, rust]) => ({ name: camel(name), ...tsType(rust, 'param', known) }));
+/** An item's parameters as TS: its ts_args_type, else each Rust parameter's type. */
+function paramList(item, known) {
+  if (item.tsArgs !== undefined) return item.tsArgs;
+  const typed = item.params.map(([name, rust]) => ({ name: camel(name), ...tsType(rust, 'param', known) }));
   // A parameter may be left out (`?`) only when every one after it may be.
   let tailOptional = true;
   for (let i = typed.length - 1; i >= 0; i--) {
@@ -282,15 +328,17 @@ function paramList(params, known) {
     .join(', ');
 }
 
-function returnType(key, rust, known) {
+/** An item's return type as TS: its ts_return_type, its SHAPES entry, else from the Rust type. */
+function returnType(key, item, known) {
+  if (item.tsRet !== undefined) return item.tsRet;
   if (SHAPES[key]) return SHAPES[key];
-  const { ts, optional } = tsType(rust, 'return', known);
+  const { ts, optional } = tsType(item.ret, 'return', known);
   return optional ? `${ts} | null` : ts;
 }
 
 /** The text of lib/native.d.ts. */
 function render(api = collect()) {
-  const known = new Set([...api.objects.map((o) => o.name), ...api.classes.map((c) => c.name)]);
+  const known = new Map([...api.objects, ...api.classes].map((o) => [o.rustName, o.name]));
   let out =
     '// Generated by scripts/gen-native-dts.js from the #[napi] items in\n' +
     '// src/node/*.rs: do not edit; run `node scripts/gen-native-dts.js`.\n' +
@@ -298,28 +346,29 @@ function render(api = collect()) {
     PREAMBLE;
   for (const o of api.objects) {
     out += '\n' + jsdoc(o.doc, '') + `export interface ${o.name} {\n`;
-    for (const [name, rust, doc] of o.fields) {
-      const { ts, optional } = tsType(rust, 'field', known);
-      out += jsdoc(doc, '  ') + `  ${camel(name)}${optional ? '?' : ''}: ${ts};\n`;
+    for (const f of o.fields) {
+      const { ts, optional } = tsType(f.rust, 'field', known);
+      const name = f.args.js_name || camel(f.name);
+      out += jsdoc(f.doc, '  ') + `  ${name}${optional ? '?' : ''}: ${f.args.ts_type || ts};\n`;
     }
     out += '}\n';
   }
   for (const c of api.classes) {
     out += '\n' + jsdoc(c.doc, '') + `export declare class ${c.name} {\n`;
-    if (c.ctor) out += jsdoc(c.ctor.doc, '  ') + `  constructor(${paramList(c.ctor.params, known)});\n`;
+    if (c.ctor) out += jsdoc(c.ctor.doc, '  ') + `  constructor(${paramList(c.ctor, known)});\n`;
     else out += '  /** Made by the addon only (napi: no constructor). */\n  private constructor();\n';
     for (const m of c.members) {
       const key = `${c.name}.${m.name}`;
       out += jsdoc(m.doc, '  ');
-      if (m.kind === 'getter') out += `  get ${m.name}(): ${returnType(key, m.ret, known)};\n`;
-      else if (m.kind === 'setter') out += `  set ${m.name}(${paramList(m.params, known)});\n`;
-      else out += `  ${m.name}(${paramList(m.params, known)}): ${returnType(key, m.ret, known)};\n`;
+      if (m.kind === 'getter') out += `  get ${m.name}(): ${returnType(key, m, known)};\n`;
+      else if (m.kind === 'setter') out += `  set ${m.name}(${paramList(m, known)});\n`;
+      else out += `  ${m.name}(${paramList(m, known)}): ${returnType(key, m, known)};\n`;
     }
     out += '}\n';
   }
   for (const f of api.functions) {
-    const sig = `(${paramList(f.params, known)})`;
-    const ret = returnType(f.name, f.ret, known);
+    const sig = `(${paramList(f, known)})`;
+    const ret = returnType(f.name, f, known);
     if (f.feature) {
       out += '\n' + jsdoc([...f.doc, `Only in a build with cargo feature "${f.feature}".`], '');
       out += `export declare const ${f.name}: undefined | (${sig} => ${ret});\n`;

@@ -127,7 +127,10 @@ function openFile(stream, then) {
   });
 }
 
-/** _destroy for both: close the handle (after the open, if one is under way). */
+/**
+ * _destroy for both: close the handle (after the open, if one is under way).
+ * @this {ReadStream | WriteStream}
+ */
 function destroyFile(err, cb) {
   if (this._opening) {
     const close = () => closeFile(this, cb, err);
