@@ -45,6 +45,22 @@ export interface CertificateInfo {
   readonly caKey: ParsedKey | null;
 }
 
+/** What `utils.checkHostCertificate` checks a host certificate for. */
+export interface HostCertificateOptions {
+  /** The name the client connects to: matched against the known_hosts host patterns and the certificate's principals. */
+  hostname: string;
+  /** The port, when not 22: known_hosts patterns are then matched against `[hostname]:port`, as ssh does. */
+  port?: number;
+  /** Seconds since the epoch, or a Date; default the clock. */
+  now?: number | Date;
+}
+
+/** The callback of SSH2Stream's 'fingerprint' event, carrying the key blob it decides on. */
+export interface HostKeyVerify {
+  (accept: boolean): void;
+  readonly hostKey: Buffer;
+}
+
 // ---------------------------------------------------------------- events
 
 /** Any listener: what the string-indexed fallback overloads take. */
@@ -92,8 +108,13 @@ export interface SSH2StreamEvents extends StreamEvents {
   header(header: HeaderInfo): void;
   /** The first key exchange finished: authentication may start (client: ask for 'ssh-userauth'). */
   ready(): void;
-  /** Client: the server's host key, to accept with verify(true) or refuse with verify(false). */
-  fingerprint(hostKey: Buffer, verify: (accept: boolean) => void): void;
+  /**
+   * Client: the server's host key (a certificate's blob under a certificate
+   * algorithm), to accept with verify(true) or refuse with verify(false).
+   * `verify.hostKey` is the same blob, for ssh2@0.8's hostVerifier, which
+   * is handed `verify` but only a hash of the key.
+   */
+  fingerprint(hostKey: Buffer, verify: HostKeyVerify): void;
   /** The peer's KEXINIT arrived (a key exchange starts). */
   KEXINIT(): void;
   /** Client: the server's key exchange reply (before 'fingerprint'); internal, seen by ssh2's tests. */
@@ -735,6 +756,13 @@ export declare const utils: {
   decryptKey(parsed: ParsedKey | Error, passphrase: Buffer | string): ParsedKey;
   /** Seed API: the public half of a parsed key, as parseKey gives one. */
   genPublicKey(parsed: ParsedKey): ParsedKey;
+  /**
+   * A client's check of a host certificate blob (or line) against
+   * known_hosts text (its `@cert-authority` and `@revoked` lines) or CA
+   * keys: true, or an Error naming the first reason it fails. Throws a
+   * TypeError without `options.hostname`.
+   */
+  checkHostCertificate(hostKey: Buffer | string, caKeysOrKnownHosts: string | Buffer | ParsedKey | Array<ParsedKey | Buffer | string>, options: HostCertificateOptions): true | Error;
   readInt(buffer: Buffer, start: number, stream?: { _cleanup(cb?: unknown): void }, cb?: unknown): number | false;
   readString(buffer: Buffer, start?: number, encoding?: BufferEncoding | Buffer, stream?: object, cb?: unknown, maxLen?: number): Buffer | string | false;
   iv_inc(iv: Buffer): void;

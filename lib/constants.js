@@ -61,32 +61,21 @@ Object.assign(MESSAGE, {
 const DYNAMIC_KEXDH_MESSAGE = { 31: 'KEXDH_GEX_GROUP', 33: 'KEXDH_GEX_REPLY' };
 const KEXDH_MESSAGE = { 30: 'KEXDH_INIT', 31: 'KEXDH_REPLY' };
 
-// RFC 4250 section 4.2.2.
-const DISCONNECT_REASON = withReverse({
-  HOST_NOT_ALLOWED_TO_CONNECT: 1,
-  PROTOCOL_ERROR: 2,
-  KEY_EXCHANGE_FAILED: 3,
-  RESERVED: 4,
-  MAC_ERROR: 5,
-  COMPRESSION_ERROR: 6,
-  SERVICE_NOT_AVAILABLE: 7,
-  PROTOCOL_VERSION_NOT_SUPPORTED: 8,
-  HOST_KEY_NOT_VERIFIABLE: 9,
-  CONNECTION_LOST: 10,
-  BY_APPLICATION: 11,
-  TOO_MANY_CONNECTIONS: 12,
-  AUTH_CANCELED_BY_USER: 13,
-  NO_MORE_AUTH_METHODS_AVAILABLE: 14,
-  ILLEGAL_USER_NAME: 15,
-});
+// The reason names (RFC 4250 4.2.2 and 4.3) are the engine's tables, by
+// code - 1; 0.4.10 exported them as name -> code (and back).
+const tables = native.protocolTables();
 
-// RFC 4250 section 4.3.
-const CHANNEL_OPEN_FAILURE = withReverse({
-  ADMINISTRATIVELY_PROHIBITED: 1,
-  CONNECT_FAILED: 2,
-  UNKNOWN_CHANNEL_TYPE: 3,
-  RESOURCE_SHORTAGE: 4,
-});
+/** `names[i]` is code i + 1: 0.4.10's name -> code table, with the reverse. */
+function fromNames(names) {
+  const table = {};
+  names.forEach((name, i) => {
+    table[name] = i + 1;
+  });
+  return withReverse(table);
+}
+
+const DISCONNECT_REASON = fromNames(tables.disconnectReasons);
+const CHANNEL_OPEN_FAILURE = fromNames(tables.openFailureReasons);
 
 // RFC 4254 section 8 (opcodes of encoded terminal modes).
 const TERMINAL_MODE = withReverse({
@@ -253,19 +242,13 @@ const SSH_TO_OPENSSL = {
   'hmac-ripemd160': 'ripemd160',
 };
 
-// Flags for the peer's known bugs, set on SSH2Stream#remoteBugs from the
-// software version in its ident.
-const BUGS = {
-  BAD_DHGEX: 1,
-  OLD_EXIT: 2,
-  DYN_RPORT_BUG: 4,
-};
+// The peer's known bugs, found by the engine from the software version in
+// its ident (src/transport/quirks.rs, the one table) and shown on
+// SSH2Stream#remoteBugs; 0.4.10 exported the flags and the rules.
+const BUGS = {};
+for (const { name, bug } of tables.buggyImpls) BUGS[name] = bug;
 /** @type {Array<[string | RegExp, number]>} */
-const BUGGY_IMPLS = [
-  ['Cisco-1.25', BUGS.BAD_DHGEX],
-  [/^[0-9.]+$/, BUGS.OLD_EXIT], // old SSH.com versions
-  [/^OpenSSH_5\.\d+/, BUGS.DYN_RPORT_BUG],
-];
+const BUGGY_IMPLS = tables.buggyImpls.map(({ pattern, regex, bug }) => [regex ? new RegExp(pattern) : pattern, bug]);
 
 /**
  * 0.4.10's ALGORITHMS shape from the engine's registry: KEX (what is

@@ -51,6 +51,29 @@ export interface Algorithms {
   compress: NameList;
 }
 
+/** One of 0.4.10's `BUGGY_IMPLS` rules. */
+export interface BuggyImplJs {
+  /** The software version, or a RegExp source when `regex`. */
+  pattern: string;
+  regex: boolean;
+  /** Its `constants.BUGS` flag and that flag's name. */
+  bug: number;
+  name: string;
+}
+
+export interface ProtocolTables {
+  /** RFC 4253 11.1 disconnect reason names, by code - 1. */
+  disconnectReasons: string[];
+  /** RFC 4254 5.1 channel open failure reason names, by code - 1. */
+  openFailureReasons: string[];
+  buggyImpls: BuggyImplJs[];
+  /**
+   * How much gathered channel data lib/ssh.js pushes at once (the
+   * engine reserves its output buffer for it).
+   */
+  flushAt: number;
+}
+
 /**
  * An OpenSSH certificate's fields for lib/certificate.js. Times and the
  * serial are decimal strings: they are u64 and "forever" is 2^64-1.
@@ -186,10 +209,20 @@ export declare class SshSession {
   constructor(config: SessionConfig);
   /** Server: a host key (before any input is fed). */
   addHostKey(key: NativeKey): void;
+  /**
+   * Received bytes in, their events out. Packets are opened in one
+   * Buffer of Node's (one copy of the input), so channel data reaches
+   * JS as views of it.
+   */
   feed(chunk: Uint8Array): NativeEvent[];
+  /** Everything sealed since the last call (null when nothing waits). */
   takeOutput(): Buffer | null;
   /** Client: the app's verdict on the server's host key. Returns the events it caused. */
   hostKeyVerdict(accepted: boolean): NativeEvent[];
+  /**
+   * 0.4.10's `remoteBugs` (constants.BUGS), found from the peer's
+   * software version; the app may set them.
+   */
   get remoteBugs(): number;
   set remoteBugs(bugs: number);
   /**
@@ -203,62 +236,64 @@ export declare class SshSession {
   get remoteIdentRaw(): string | null;
   get kexPublicKey(): Buffer | null;
   get sessionId(): Buffer | null;
-  sendRaw(payload: Uint8Array, bypass: boolean): Buffer | null;
-  disconnect(code: number): Buffer | null;
-  ping(): Buffer | null;
-  rekey(): Buffer | null;
-  requestSuccess(data?: Uint8Array | undefined | null): Buffer | null;
-  requestFailure(): Buffer | null;
-  channelSuccess(chan: number): Buffer | null;
-  channelFailure(chan: number): Buffer | null;
-  channelEof(chan: number): Buffer | null;
-  channelClose(chan: number): Buffer | null;
-  channelWindowAdjust(chan: number, bytes: number): Buffer | null;
+  rekey(): number;
   /**
-   * Channel data stays in the output buffer: lib/ssh.js takes it once
-   * per turn of the event loop (or when enough has gathered), so a burst
-   * of writes crosses the stream pipeline as one chunk. Returns the bytes
-   * waiting to be taken, or -1 when the message was queued behind a key
-   * exchange.
+   * 0.4.10's `_send(payload, cb, bypass)`: a raw payload, sent even
+   * during a key exchange with `bypass` (tests inject packets so).
+   */
+  sendRaw(payload: Uint8Array, bypass: boolean): number;
+  disconnect(code: number): number;
+  ping(): number;
+  requestSuccess(data?: Uint8Array | undefined | null): number;
+  requestFailure(): number;
+  channelSuccess(chan: number): number;
+  channelFailure(chan: number): number;
+  channelEof(chan: number): number;
+  channelClose(chan: number): number;
+  channelWindowAdjust(chan: number, bytes: number): number;
+  /**
+   * Channel data: lib/ssh.js takes it on the next tick (or once enough
+   * has gathered), so a burst of writes crosses the stream pipeline as
+   * one chunk.
    */
   channelData(chan: number, data: Uint8Array): number;
   channelExtData(chan: number, data: Uint8Array, dataType: number): number;
-  channelOpenConfirm(remote: number, local: number, window: number, maxPacket: number): Buffer | null;
-  channelOpenFail(remote: number, reason: number, description: string, lang: string): Buffer | null;
-  serviceRequest(name: string): Buffer | null;
-  serviceAccept(name: string): Buffer | null;
-  userauthBanner(message: string): Buffer | null;
-  tcpipForward(addr: string, port: number, wantReply: boolean, cancel: boolean): Buffer | null;
-  streamLocalForward(path: string, wantReply: boolean, cancel: boolean): Buffer | null;
-  noMoreSessions(wantReply: boolean): Buffer | null;
-  openTcpip(channelType: string, chan: number, window: number, maxPacket: number, destAddr: string, destPort: number, origAddr: string, origPort: number): Buffer | null;
-  openStreamLocal(channelType: string, chan: number, window: number, maxPacket: number, path: string): Buffer | null;
-  openSimple(channelType: string, chan: number, window: number, maxPacket: number): Buffer | null;
-  openX11(chan: number, window: number, maxPacket: number, addr: string, port: number): Buffer | null;
-  reqWindowChange(chan: number, cols: number, rows: number, width: number, height: number): Buffer | null;
-  reqPty(chan: number, term: string, cols: number, rows: number, width: number, height: number, modes: Uint8Array, wantReply: boolean): Buffer | null;
-  reqSimple(chan: number, name: string, wantReply: boolean): Buffer | null;
+  channelOpenConfirm(remote: number, local: number, window: number, maxPacket: number): number;
+  channelOpenFail(remote: number, reason: number, description: string, lang: string): number;
+  serviceRequest(name: string): number;
+  serviceAccept(name: string): number;
+  userauthBanner(message: string): number;
+  tcpipForward(addr: string, port: number, wantReply: boolean, cancel: boolean): number;
+  streamLocalForward(path: string, wantReply: boolean, cancel: boolean): number;
+  noMoreSessions(wantReply: boolean): number;
+  openTcpip(channelType: string, chan: number, window: number, maxPacket: number, destAddr: string, destPort: number, origAddr: string, origPort: number): number;
+  openStreamLocal(channelType: string, chan: number, window: number, maxPacket: number, path: string): number;
+  openSimple(channelType: string, chan: number, window: number, maxPacket: number): number;
+  openX11(chan: number, window: number, maxPacket: number, addr: string, port: number): number;
+  reqWindowChange(chan: number, cols: number, rows: number, width: number, height: number): number;
+  reqPty(chan: number, term: string, cols: number, rows: number, width: number, height: number, modes: Uint8Array, wantReply: boolean): number;
+  reqSimple(chan: number, name: string, wantReply: boolean): number;
   /** exec, subsystem, signal: a request with one string. */
-  reqString(chan: number, name: string, value: Uint8Array, wantReply: boolean): Buffer | null;
-  reqEnv(chan: number, key: string, value: Uint8Array, wantReply: boolean): Buffer | null;
-  reqX11(chan: number, single: boolean, protocol: Uint8Array, cookie: Uint8Array, screen: number, wantReply: boolean): Buffer | null;
-  reqExitStatus(chan: number, code: number): Buffer | null;
-  reqExitSignal(chan: number, name: string, coreDumped: boolean, message: string): Buffer | null;
-  authNone(username: string): Buffer | null;
-  authPassword(username: string, password: string, newPassword?: string | undefined | null): Buffer | null;
-  authKeyboard(username: string): Buffer | null;
-  authPkQuery(username: string, keyType: string, blob: Uint8Array): Buffer | null;
+  reqString(chan: number, name: string, value: Uint8Array, wantReply: boolean): number;
+  reqEnv(chan: number, key: string, value: Uint8Array, wantReply: boolean): number;
+  reqX11(chan: number, single: boolean, protocol: Uint8Array, cookie: Uint8Array, screen: number, wantReply: boolean): number;
+  reqExitStatus(chan: number, code: number): number;
+  reqExitSignal(chan: number, name: string, coreDumped: boolean, message: string): number;
+  authNone(username: string): number;
+  authPassword(username: string, password: string, newPassword?: string | undefined | null): number;
+  authKeyboard(username: string): number;
+  authPkQuery(username: string, keyType: string, blob: Uint8Array): number;
   /** Client: what to sign for publickey auth, and under which algorithm. */
   authPkSignData(username: string, keyType: string, blob: Uint8Array): ToSignJs;
-  authPkSigned(username: string, algo: string, blob: Uint8Array, signature: Uint8Array): Buffer | null;
+  authPkSigned(username: string, algo: string, blob: Uint8Array, signature: Uint8Array): number;
   authHostbasedSignData(username: string, keyType: string, blob: Uint8Array, hostname: string, localUser: string): ToSignJs;
-  authHostbasedSigned(username: string, algo: string, blob: Uint8Array, hostname: string, localUser: string, signature: Uint8Array): Buffer | null;
-  authInfoRes(responses: string[]): Buffer | null;
-  authFailure(methods: string[], partial: boolean): Buffer | null;
-  authSuccess(): Buffer | null;
-  authPkOk(keyAlgo: string, key: Uint8Array): Buffer | null;
-  authPasswdChg(prompt: string, lang: string): Buffer | null;
-  authInfoReq(name: string, instructions: string, prompts: PromptJs[]): Buffer | null;
+  authHostbasedSigned(username: string, algo: string, blob: Uint8Array, hostname: string, localUser: string, signature: Uint8Array): number;
+  authInfoRes(responses: string[]): number;
+  authFailure(methods: string[], partial: boolean): number;
+  authSuccess(): number;
+  authPkOk(keyAlgo: string, key: Uint8Array): number;
+  authPasswdChg(prompt: string, lang: string): number;
+  authInfoReq(name: string, instructions: string, prompts: PromptJs[]): number;
 }
 
 /**
@@ -277,6 +312,9 @@ export declare function algorithms(): Algorithms;
  * names ahead of their implementation.
  */
 export declare function implemented(category: string, name: string): boolean;
+
+/** The tables lib/ constants and streams read from the engine. */
+export declare function protocolTables(): ProtocolTables;
 
 /**
  * Parses key data. Errors come back as `error` (0.4.10 returned an Error

@@ -6,17 +6,18 @@
 //   socket -> _write(chunk) -> native.feed(chunk) -> [events] -> emit(...)
 //   app -> method(...) -> native.method(...) -> ciphertext -> push() -> socket
 //
-// The native session never calls into JS. It returns, per call:
+// The native session never calls into JS. One output rule: every call
+// leaves what it sealed in the engine, and takeOutput() (in _flush, the one
+// place) is the only way it comes out. Per call it returns:
 //   feed(chunk)        an array of events, each [eventName, ...args]; names
 //                      starting with '_' are for this file, not emitted
-//   takeOutput()       the bytes produced since the last call (or null)
-//   <send method>(...) the ciphertext of that message, or null when it was
-//                      queued behind a key exchange (flushed by a later feed)
-//   channelData(...)   (and channelExtData) leave the ciphertext in the
-//                      engine and return how much waits there; see _deferOut
+//   <send method>(...) how many bytes now wait to be taken; for a message
+//                      queued behind a key exchange (it leaves after
+//                      NEWKEYS), -1 minus them; see _sent and _deferOut
+//   takeOutput()       everything sealed since the last call (or null)
 
 const { Duplex } = require('stream');
-const { BUGGY_IMPLS, CHANNEL_OPEN_FAILURE, DISCONNECT_REASON } = require('./constants');
+const { CHANNEL_OPEN_FAILURE, DISCONNECT_REASON } = require('./constants');
 
 const native = require('./binding');
 const { fromEngine } = require('./realm');
@@ -29,13 +30,9 @@ function DEBUG_NOOP() {}
 
 // Deferred channel data is pushed at once when this much has gathered: big
 // enough to carry a burst of 32 KiB packets, small enough to stay in cache
-// between sealing and the socket.
-const FLUSH_AT = 256 * 1024;
-
-// While one input chunk is handled, sends smaller than this are gathered
-// into one push (see _write); larger ones, bulk channel data, are pushed as
-// they come rather than copied together.
-const GATHER_BELOW = 32 * 1024;
+// between sealing and the socket. The engine's number (it reserves its
+// output buffer for it).
+const FLUSH_AT = native.protocolTables().flushAt;
 
 // Messages sent during a key exchange wait in the engine. Past this many
 // bytes a write method returns false; 'continue' follows the exchange, and
@@ -68,10 +65,8 @@ class SSH2Stream extends Base {
     this._needContinue = false;
     this._flushQueued = false;
     // While a chunk's messages are handled: what they and their listeners
-    // send, gathered to go out as one chunk (see _write).
-    /** @type {Buffer[] | null} */
-    this._held = null;
-    this._heldBytes = 0;
+    // send waits in the engine, to go out as one chunk (see _write).
+    this._gathering = false;
     // Replies still unread (see UNREAD_REPLIES_LIMIT): `_pushed` counts
     // every byte pushed; `_replyEnds` holds, in order, the `_pushed` value
     // at the end of each reply chunk still in the buffer and its length.
@@ -144,9 +139,8 @@ class SSH2Stream extends Base {
     // leave as one chunk: each push is a write on the socket (or a hop on
     // a pipe), and a key exchange or an auth round otherwise crosses it as
     // several small ones.
-    this._held = [];
+    this._gathering = true;
     try {
-      this._flush();
       this._dispatch(events);
     } finally {
       // Also when a listener throws (0.4.10 let that out of write() too).
@@ -246,7 +240,8 @@ class SSH2Stream extends Base {
         this.requestFailure();
       }
     }
-    this._flush();
+    // Inside _write the chunk's output leaves at its end (_release).
+    if (!this._gathering) this._flush();
   }
 
   /** A channel open nobody listens for: refused, so the peer does not wait. */
@@ -282,7 +277,6 @@ class SSH2Stream extends Base {
         this._kexOffers = null;
         break;
       case '_header':
-        this.remoteBugs = bugsOf(ev[1].versions.software);
         this.debug(`DEBUG: Remote ident: '${ev[1].identRaw}'`);
         this.emit('header', ev[1]);
         break;
@@ -315,23 +309,50 @@ class SSH2Stream extends Base {
     }
   }
 
-  /** Pushes what the engine produced since the last call. */
-  _flush() {
+  /**
+   * Takes what the engine sealed since the last call and pushes it: the one
+   * place output leaves. `reply`: it answers the peer's input (see
+   * UNREAD_REPLIES_LIMIT).
+   */
+  _flush(reply = false) {
     if (this._kexFull && this._native.queuedBytes === 0) this._wakeWriters();
     const out = this._native.takeOutput();
-    if (out) return this._pushOut(out);
+    if (out) return this._pushOut(out, reply);
     return !this._needContinue;
+  }
+
+  /**
+   * What a write method returns, from what its native call said: `pending`
+   * bytes wait in the engine (negative: the message was queued behind a
+   * key exchange, see _queued). Outside _write they are pushed now, so the
+   * return value is push()'s, as in 0.4.10; inside it they wait for the
+   * end of the chunk, and the answer is whether they will fit.
+   */
+  _sent(pending) {
+    if (pending < 0) return this._queued(pending);
+    if (this._gathering) return this._answer(this._fits(pending));
+    return this._flush();
+  }
+
+  /**
+   * A message queued behind a key exchange; -1 - `pending` bytes wait in
+   * the engine (the KEXINIT of an exchange this send started by reaching a
+   * rekey limit), pushed now unless a chunk is being handled.
+   */
+  _queued(pending) {
+    if (pending < -1 && !this._gathering && !this._ended) this._flush();
+    return this._pushOut(null, false);
   }
 
   /**
    * Channel data sealed into the engine's output (`pending` bytes wait
    * there; -1: queued behind a key exchange). It is pushed on the next
    * tick, or now once FLUSH_AT has gathered: a burst of writes then crosses
-   * the pipe and the socket as one chunk, not one per packet. Every send
-   * takes the whole output, so messages keep their order.
+   * the pipe and the socket as one chunk, not one per packet. Every take
+   * is the whole output, so messages keep their order.
    */
   _deferOut(pending) {
-    if (pending < 0) return this._pushOut(null);
+    if (pending < 0) return this._queued(pending);
     if (this._ended) return false;
     if (pending >= FLUSH_AT) return this._flush();
     if (!this._flushQueued) {
@@ -354,8 +375,8 @@ class SSH2Stream extends Base {
     return false;
   }
 
-  /** Pushes ciphertext; the return value is what a write method returns. */
-  _pushOut(buf) {
+  /** Pushes ciphertext (null: queued); the return value is what a write method returns. */
+  _pushOut(buf, reply) {
     let ok;
     if (!buf) {
       // Queued behind a key exchange; the flush after NEWKEYS pushes it.
@@ -371,15 +392,7 @@ class SSH2Stream extends Base {
     } else {
       if (this._ended) return false;
       this.bytesSent += buf.length;
-      if (this._held && buf.length < GATHER_BELOW) {
-        this._held.push(buf);
-        this._heldBytes += buf.length;
-        ok = this._fits(this._heldBytes);
-      } else {
-        // What was gathered goes first, in order.
-        if (this._held) this._pushHeld(true);
-        ok = this._out(buf, false);
-      }
+      ok = this._out(buf, reply);
     }
     return this._answer(ok);
   }
@@ -400,21 +413,14 @@ class SSH2Stream extends Base {
   }
 
   /**
-   * Pushes what _write gathered so far, as one chunk. `more`: gathering
-   * goes on. Gathering state is set before the push: over a synchronous
-   * pipe the peer may answer, and send through us, inside it.
+   * Ends gathering: what the chunk's messages and listeners sent goes out
+   * as one push, counted as replies. Gathering ends before the push: over
+   * a synchronous pipe the peer may answer, and send through us, inside it.
    */
-  _pushHeld(more) {
-    // Callers check that gathering is on.
-    const held = /** @type {Buffer[]} */ (this._held);
-    this._held = more ? [] : null;
-    this._heldBytes = 0;
-    if (held.length && !this._ended) this._out(held.length === 1 ? held[0] : Buffer.concat(held), true);
-  }
-
-  /** Ends gathering: what was gathered goes out. */
   _release() {
-    if (this._held) this._pushHeld(false);
+    if (!this._gathering) return;
+    this._gathering = false;
+    this._flush(true);
   }
 
   _fatal(message, level, code) {
@@ -485,7 +491,7 @@ class SSH2Stream extends Base {
 // 0.4.10 exposes its internal send for tests that inject raw packets
 // (test-kexdh.js): `bypass` sends even during a key exchange.
 SSH2Stream._send = function _send(stream, payload, cb, bypass) {
-  const ret = stream._pushOut(stream._native.sendRaw(payload, bypass === true));
+  const ret = stream._sent(stream._native.sendRaw(payload, bypass === true));
   if (typeof cb === 'function') cb();
   return ret;
 };
@@ -517,6 +523,10 @@ function onKEXDH_REPLY(self, info) {
     if (!verdict) self._fatal('Handshake failed: host fingerprint verification failed', 'handshake');
     else self._dispatch(events);
   };
+  // ssh2@0.8's hostVerifier(hash, verify) sees only a hash of the key; the
+  // callback it is handed carries the key blob itself (a host certificate
+  // for utils.checkHostCertificate, issue 19).
+  decide.hostKey = info.hostkey;
   const emitted = self.emit('fingerprint', info.hostkey, decide);
   sync = false;
   if (!emitted) {
@@ -525,15 +535,6 @@ function onKEXDH_REPLY(self, info) {
     verdict = true;
   }
   if (verdict !== undefined) finish();
-}
-
-/** constants.BUGS flags for a peer's software version (0.4.10's BUGGY_IMPLS). */
-function bugsOf(software) {
-  let bugs = 0;
-  for (const [rule, bug] of BUGGY_IMPLS) {
-    if (typeof rule === 'string' ? software === rule : rule.test(software)) bugs |= bug;
-  }
-  return bugs;
 }
 
 // 0.4.10's stream._state, as far as ssh2@0.8.9 and the peer tests reach

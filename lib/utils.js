@@ -1,10 +1,12 @@
 // @ts-check
 'use strict';
 // utils: the helpers ssh2-streams@0.4.10 exported, with its behaviour, and
-// the key API (parseKey; the seed README's decryptKey and genPublicKey).
+// the key API (parseKey; the seed README's decryptKey and genPublicKey) and
+// checkHostCertificate (issue 19).
 
 const { readIntegerPair, writeIntegerPair } = require('./der');
 const { parseKey, decryptKey, genPublicKey } = require('./keys');
+const certificates = require('./certificate');
 
 /**
  * Increments the 8-byte invocation counter of an AES-GCM IV (bytes 4..11,
@@ -123,8 +125,19 @@ function sigSSHToASN1(sig, type, stream, cb) {
   }
 }
 
+/**
+ * Checks a host certificate blob (what a client's host key check receives)
+ * against known_hosts text with `@cert-authority` lines, or CA keys, for
+ * `options.hostname` (and `port`, `now`): true, or an Error saying why not
+ * (lib/certificate.js).
+ */
+function checkHostCertificate(blob, cas, options) {
+  return certificates.checkHostCertificate(blob, cas, options, parseKey);
+}
+
 module.exports = {
   iv_inc,
+  checkHostCertificate,
   readInt,
   readString,
   parseKey,

@@ -3,28 +3,43 @@
 // a given point of the protocol; shared by the in-process tests.
 
 const { SSH2Stream, utils } = require('../..');
+const { execFileSync } = require('child_process');
+const fs = require('fs');
 const { keygen, tmpDir } = require('./openssh');
 
 const keyCache = new Map();
 
-/** A host key of an OpenSSH key type, generated once per process with ssh-keygen. */
+const CERT_SUFFIX = '-cert-v01@openssh.com';
+
+/**
+ * A host key of an OpenSSH key type, generated once per process with
+ * ssh-keygen; for a certificate type, the key followed by its host
+ * certificate (signed by a throwaway CA), as a server is given one.
+ */
 function hostKey(type) {
   if (!keyCache.has(type)) {
-    const keygenType = { 'ssh-ed25519': 'ed25519', 'ssh-rsa': 'rsa', 'ssh-dss': 'dsa' }[type];
-    const ecdsaBits = /^ecdsa-sha2-nistp(\d+)$/.exec(type);
-    const k = ecdsaBits
-      ? keygen(tmpDir('ssh2sn-key-'), 'host', 'ecdsa', ['-b', ecdsaBits[1]])
-      : keygen(tmpDir('ssh2sn-key-'), 'host', keygenType);
-    const parsed = utils.parseKey(k.priv);
+    const base = type.endsWith(CERT_SUFFIX) ? type.slice(0, -CERT_SUFFIX.length) : type;
+    const keygenType = { 'ssh-ed25519': 'ed25519', 'ssh-rsa': 'rsa', 'ssh-dss': 'dsa' }[base];
+    const ecdsaBits = /^ecdsa-sha2-nistp(\d+)$/.exec(base);
+    const dir = tmpDir('ssh2sn-key-');
+    const k = ecdsaBits ? keygen(dir, 'host', 'ecdsa', ['-b', ecdsaBits[1]]) : keygen(dir, 'host', keygenType);
+    let text = k.priv;
+    if (base !== type) {
+      const ca = keygen(dir, 'ca', 'ed25519');
+      execFileSync('ssh-keygen', ['-q', '-s', ca.file, '-h', '-I', 'host', '-n', 'localhost', `${k.file}.pub`]);
+      text = `${k.priv}\n${fs.readFileSync(`${k.file}-cert.pub`, 'utf8')}`;
+    }
+    const parsed = utils.parseKey(text);
     if (parsed instanceof Error) throw parsed;
     keyCache.set(type, parsed);
   }
   return keyCache.get(type);
 }
 
-/** The key type that signs for a host key algorithm (rsa-sha2-* are RSA keys). */
+/** The key type that signs for a host key algorithm (rsa-sha2-* are RSA keys, rsa-sha2-*-cert RSA certificates). */
 function keyTypeOf(hostKeyAlgo) {
-  return hostKeyAlgo.startsWith('rsa-sha2-') ? 'ssh-rsa' : hostKeyAlgo;
+  if (!hostKeyAlgo.startsWith('rsa-sha2-')) return hostKeyAlgo;
+  return hostKeyAlgo.endsWith(CERT_SUFFIX) ? `ssh-rsa${CERT_SUFFIX}` : 'ssh-rsa';
 }
 
 /**

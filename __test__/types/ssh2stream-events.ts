@@ -10,6 +10,7 @@ const server = new SSH2Stream({ server: true, hostKeys: { 'ssh-ed25519': 'pem' }
 client.on('header', (h: HeaderInfo) => void [h.identRaw, h.versions.protocol, h.versions.software, h.comments, h.greeting]);
 client.once('ready', () => client.service('ssh-userauth'));
 client.on('fingerprint', (hostKey, verify) => verify(hostKey.length === 51));
+client.on('fingerprint', (hostKey, verify) => verify(verify.hostKey.equals(hostKey)));
 client.on('KEXINIT', () => undefined);
 client.on('KEXDH_REPLY', (info) => void [info.hostkey.length, info.firstKex === true]);
 client.on('NEWKEYS', () => void [client.bytesSent, client.bytesReceived]);

@@ -24,6 +24,16 @@ if (!(cert instanceof Error) && !Array.isArray(cert) && cert.isCertificate() && 
   void [serial, until, c.principals[0], c.criticalOptions['force-command'], verdict];
 }
 
+// Host certificates, client side: the blob against @cert-authority lines.
+const hostVerdict: true | Error = utils.checkHostCertificate(Buffer.alloc(0), '@cert-authority *.example.com ssh-ed25519 AAAA', {
+  hostname: 'a.example.com',
+  port: 2222,
+  now: new Date(),
+});
+void hostVerdict;
+// @ts-expect-error: the host name is required
+utils.checkHostCertificate(Buffer.alloc(0), [], {});
+
 const buf = Buffer.from([0, 0, 0, 3, 97, 98, 99]);
 const n: number | false = utils.readInt(buf, 0);
 const s = utils.readString(buf, 0, 'utf8');

@@ -29,37 +29,37 @@ const common = {
   disconnect(reason) {
     if (DISCONNECT_REASON[reason] === undefined || typeof reason !== 'number') reason = DISCONNECT_REASON.BY_APPLICATION;
     this.debug(`DEBUG: Outgoing: Writing DISCONNECT (${DISCONNECT_REASON[reason]})`);
-    this._pushOut(this._native.disconnect(reason));
+    this._sent(this._native.disconnect(reason));
     this._end();
     return false;
   },
   ping() {
     this.debug('DEBUG: Outgoing: Writing ping (GLOBAL_REQUEST: keepalive@openssh.com)');
-    return this._pushOut(this._native.ping());
+    return this._sent(this._native.ping());
   },
   rekey() {
-    return this._pushOut(this._native.rekey());
+    return this._sent(this._native.rekey());
   },
   requestSuccess(data) {
-    return this._pushOut(this._native.requestSuccess(Buffer.isBuffer(data) ? data : undefined));
+    return this._sent(this._native.requestSuccess(Buffer.isBuffer(data) ? data : undefined));
   },
   requestFailure() {
-    return this._pushOut(this._native.requestFailure());
+    return this._sent(this._native.requestFailure());
   },
   channelSuccess(chan) {
-    return this._pushOut(this._native.channelSuccess(chan >>> 0));
+    return this._sent(this._native.channelSuccess(chan >>> 0));
   },
   channelFailure(chan) {
-    return this._pushOut(this._native.channelFailure(chan >>> 0));
+    return this._sent(this._native.channelFailure(chan >>> 0));
   },
   channelEOF(chan) {
-    return this._pushOut(this._native.channelEof(chan >>> 0));
+    return this._sent(this._native.channelEof(chan >>> 0));
   },
   channelClose(chan) {
-    return this._pushOut(this._native.channelClose(chan >>> 0));
+    return this._sent(this._native.channelClose(chan >>> 0));
   },
   channelWindowAdjust(chan, amount) {
-    return this._pushOut(this._native.channelWindowAdjust(chan >>> 0, amount >>> 0));
+    return this._sent(this._native.channelWindowAdjust(chan >>> 0, amount >>> 0));
   },
   channelData(chan, data) {
     return this._deferOut(this._native.channelData(chan >>> 0, bytes(data)));
@@ -68,12 +68,12 @@ const common = {
     return this._deferOut(this._native.channelExtData(chan >>> 0, bytes(data), type >>> 0));
   },
   channelOpenConfirm(remoteChan, localChan, initWindow, maxPacket) {
-    return this._pushOut(
+    return this._sent(
       this._native.channelOpenConfirm(remoteChan >>> 0, localChan >>> 0, initWindow >>> 0, maxPacket >>> 0)
     );
   },
   channelOpenFail(remoteChan, reason, desc, lang) {
-    return this._pushOut(
+    return this._sent(
       this._native.channelOpenFail(
         remoteChan >>> 0,
         reason >>> 0,
@@ -89,31 +89,31 @@ const client = {
   service(svcName) {
     clientOnly(this);
     this.debug(`DEBUG: Outgoing: Writing SERVICE_REQUEST (${svcName})`);
-    return this._pushOut(this._native.serviceRequest(String(svcName)));
+    return this._sent(this._native.serviceRequest(String(svcName)));
   },
   tcpipForward(bindAddr, bindPort, wantReply) {
     clientOnly(this);
-    return this._pushOut(this._native.tcpipForward(String(bindAddr), bindPort >>> 0, reply(wantReply), false));
+    return this._sent(this._native.tcpipForward(String(bindAddr), bindPort >>> 0, reply(wantReply), false));
   },
   cancelTcpipForward(bindAddr, bindPort, wantReply) {
     clientOnly(this);
-    return this._pushOut(this._native.tcpipForward(String(bindAddr), bindPort >>> 0, reply(wantReply), true));
+    return this._sent(this._native.tcpipForward(String(bindAddr), bindPort >>> 0, reply(wantReply), true));
   },
   openssh_streamLocalForward(socketPath, wantReply) {
     clientOnly(this);
-    return this._pushOut(this._native.streamLocalForward(String(socketPath), reply(wantReply), false));
+    return this._sent(this._native.streamLocalForward(String(socketPath), reply(wantReply), false));
   },
   openssh_cancelStreamLocalForward(socketPath, wantReply) {
     clientOnly(this);
-    return this._pushOut(this._native.streamLocalForward(String(socketPath), reply(wantReply), true));
+    return this._sent(this._native.streamLocalForward(String(socketPath), reply(wantReply), true));
   },
   openssh_noMoreSessions(wantReply) {
     clientOnly(this);
-    return this._pushOut(this._native.noMoreSessions(reply(wantReply)));
+    return this._sent(this._native.noMoreSessions(reply(wantReply)));
   },
   directTcpip(chan, initWindow, maxPacket, cfg) {
     clientOnly(this);
-    return this._pushOut(
+    return this._sent(
       this._native.openTcpip(
         'direct-tcpip',
         chan >>> 0,
@@ -128,7 +128,7 @@ const client = {
   },
   openssh_directStreamLocal(chan, initWindow, maxPacket, cfg) {
     clientOnly(this);
-    return this._pushOut(
+    return this._sent(
       this._native.openStreamLocal(
         'direct-streamlocal@openssh.com',
         chan >>> 0,
@@ -140,11 +140,11 @@ const client = {
   },
   session(chan, initWindow, maxPacket) {
     clientOnly(this);
-    return this._pushOut(this._native.openSimple('session', chan >>> 0, initWindow >>> 0, maxPacket >>> 0));
+    return this._sent(this._native.openSimple('session', chan >>> 0, initWindow >>> 0, maxPacket >>> 0));
   },
   windowChange(chan, rows, cols, height, width) {
     clientOnly(this);
-    return this._pushOut(this._native.reqWindowChange(chan >>> 0, cols >>> 0, rows >>> 0, width >>> 0, height >>> 0));
+    return this._sent(this._native.reqWindowChange(chan >>> 0, cols >>> 0, rows >>> 0, width >>> 0, height >>> 0));
   },
   pty(chan, rows, cols, height, width, term, modes, wantReply) {
     clientOnly(this);
@@ -154,7 +154,7 @@ const client = {
     else if (Array.isArray(modes)) modeBytes = Buffer.from(modes);
     else if (modes && typeof modes === 'object') modeBytes = modesToBytes(modes);
     if (!modeBytes || !modeBytes.length) modeBytes = Buffer.from([0]);
-    return this._pushOut(
+    return this._sent(
       this._native.reqPty(
         chan >>> 0,
         String(term),
@@ -169,26 +169,26 @@ const client = {
   },
   shell(chan, wantReply) {
     clientOnly(this);
-    return this._pushOut(this._native.reqSimple(chan >>> 0, 'shell', reply(wantReply)));
+    return this._sent(this._native.reqSimple(chan >>> 0, 'shell', reply(wantReply)));
   },
   exec(chan, cmd, wantReply) {
     clientOnly(this);
-    return this._pushOut(this._native.reqString(chan >>> 0, 'exec', bytes(cmd), reply(wantReply)));
+    return this._sent(this._native.reqString(chan >>> 0, 'exec', bytes(cmd), reply(wantReply)));
   },
   signal(chan, signal) {
     clientOnly(this);
     signal = String(signal).toUpperCase();
     if (signal.slice(0, 3) === 'SIG') signal = signal.substring(3);
     if (SIGNALS.indexOf(signal) === -1) throw new Error(`Invalid signal: ${signal}`);
-    return this._pushOut(this._native.reqString(chan >>> 0, 'signal', Buffer.from(signal), false));
+    return this._sent(this._native.reqString(chan >>> 0, 'signal', Buffer.from(signal), false));
   },
   env(chan, key, val, wantReply) {
     clientOnly(this);
-    return this._pushOut(this._native.reqEnv(chan >>> 0, String(key), bytes(val), reply(wantReply)));
+    return this._sent(this._native.reqEnv(chan >>> 0, String(key), bytes(val), reply(wantReply)));
   },
   x11Forward(chan, cfg, wantReply) {
     clientOnly(this);
-    return this._pushOut(
+    return this._sent(
       this._native.reqX11(
         chan >>> 0,
         !!cfg.single,
@@ -201,15 +201,15 @@ const client = {
   },
   subsystem(chan, name, wantReply) {
     clientOnly(this);
-    return this._pushOut(this._native.reqString(chan >>> 0, 'subsystem', bytes(name), reply(wantReply)));
+    return this._sent(this._native.reqString(chan >>> 0, 'subsystem', bytes(name), reply(wantReply)));
   },
   openssh_agentForward(chan, wantReply) {
     clientOnly(this);
-    return this._pushOut(this._native.reqSimple(chan >>> 0, 'auth-agent-req@openssh.com', reply(wantReply)));
+    return this._sent(this._native.reqSimple(chan >>> 0, 'auth-agent-req@openssh.com', reply(wantReply)));
   },
   authPassword(username, password, newPassword) {
     clientOnly(this);
-    return this._pushOut(
+    return this._sent(
       this._native.authPassword(String(username), String(password), newPassword === undefined ? undefined : String(newPassword))
     );
   },
@@ -217,7 +217,7 @@ const client = {
     clientOnly(this);
     const { type, blob } = publicKeyOf(pubKey);
     if (typeof cbSign !== 'function') {
-      return this._pushOut(this._native.authPkQuery(String(username), type, blob));
+      return this._sent(this._native.authPkQuery(String(username), type, blob));
     }
     // The engine picks the signature algorithm (rsa-sha2-* when the server's
     // server-sig-algs allows it) and tags the data, so the app's plain
@@ -226,7 +226,7 @@ const client = {
     tagForSigning(req);
     cbSign(req.data, (signature) => {
       const sig = toSSHSignature(signature, type);
-      this._pushOut(this._native.authPkSigned(String(username), req.algo, blob, sig));
+      this._sent(this._native.authPkSigned(String(username), req.algo, blob, sig));
     });
     return true;
   },
@@ -237,7 +237,7 @@ const client = {
     tagForSigning(req);
     cbSign(req.data, (signature) => {
       const sig = toSSHSignature(signature, type);
-      this._pushOut(
+      this._sent(
         this._native.authHostbasedSigned(String(username), req.algo, blob, String(hostname), String(userlocal), sig)
       );
     });
@@ -245,15 +245,15 @@ const client = {
   },
   authKeyboard(username) {
     clientOnly(this);
-    return this._pushOut(this._native.authKeyboard(String(username)));
+    return this._sent(this._native.authKeyboard(String(username)));
   },
   authNone(username) {
     clientOnly(this);
-    return this._pushOut(this._native.authNone(String(username)));
+    return this._sent(this._native.authNone(String(username)));
   },
   authInfoRes(responses) {
     clientOnly(this);
-    return this._pushOut(this._native.authInfoRes((responses || []).map(String)));
+    return this._sent(this._native.authInfoRes((responses || []).map(String)));
   },
 };
 
@@ -261,16 +261,16 @@ const client = {
 const server = {
   serviceAccept(svcName) {
     serverOnly(this);
-    this._pushOut(this._native.serviceAccept(String(svcName)));
+    this._sent(this._native.serviceAccept(String(svcName)));
     if (this.banner && svcName === 'ssh-userauth') {
       const banner = this.banner;
       this.banner = undefined; // shown once
-      this._pushOut(this._native.userauthBanner(banner));
+      this._sent(this._native.userauthBanner(banner));
     }
   },
   forwardedTcpip(chan, initWindow, maxPacket, cfg) {
     serverOnly(this);
-    return this._pushOut(
+    return this._sent(
       this._native.openTcpip(
         'forwarded-tcpip',
         chan >>> 0,
@@ -285,19 +285,19 @@ const server = {
   },
   x11(chan, initWindow, maxPacket, cfg) {
     serverOnly(this);
-    return this._pushOut(
+    return this._sent(
       this._native.openX11(chan >>> 0, initWindow >>> 0, maxPacket >>> 0, String(cfg.originAddr), cfg.originPort >>> 0)
     );
   },
   openssh_authAgent(chan, initWindow, maxPacket) {
     serverOnly(this);
-    return this._pushOut(
+    return this._sent(
       this._native.openSimple('auth-agent@openssh.com', chan >>> 0, initWindow >>> 0, maxPacket >>> 0)
     );
   },
   openssh_forwardedStreamLocal(chan, initWindow, maxPacket, cfg) {
     serverOnly(this);
-    return this._pushOut(
+    return this._sent(
       this._native.openStreamLocal(
         'forwarded-streamlocal@openssh.com',
         chan >>> 0,
@@ -309,11 +309,11 @@ const server = {
   },
   exitStatus(chan, status) {
     serverOnly(this);
-    return this._pushOut(this._native.reqExitStatus(chan >>> 0, status >>> 0));
+    return this._sent(this._native.reqExitStatus(chan >>> 0, status >>> 0));
   },
   exitSignal(chan, name, coreDumped, msg) {
     serverOnly(this);
-    return this._pushOut(this._native.reqExitSignal(chan >>> 0, String(name), !!coreDumped, msg ? String(msg) : ''));
+    return this._sent(this._native.reqExitSignal(chan >>> 0, String(name), !!coreDumped, msg ? String(msg) : ''));
   },
   authFailure(authMethods, isPartial) {
     serverOnly(this);
@@ -322,24 +322,24 @@ const server = {
       authMethods = undefined;
     }
     const list = (authMethods || []).filter((m) => String(m).toLowerCase() !== 'none').map(String);
-    return this._pushOut(this._native.authFailure(list, isPartial === true));
+    return this._sent(this._native.authFailure(list, isPartial === true));
   },
   authSuccess() {
     serverOnly(this);
-    return this._pushOut(this._native.authSuccess());
+    return this._sent(this._native.authSuccess());
   },
   authPKOK(keyAlgo, key) {
     serverOnly(this);
-    return this._pushOut(this._native.authPkOk(String(keyAlgo), bytes(key)));
+    return this._sent(this._native.authPkOk(String(keyAlgo), bytes(key)));
   },
   authPasswdChg(prompt, lang) {
     serverOnly(this);
-    return this._pushOut(this._native.authPasswdChg(String(prompt), lang ? String(lang) : ''));
+    return this._sent(this._native.authPasswdChg(String(prompt), lang ? String(lang) : ''));
   },
   authInfoReq(name, instructions, prompts) {
     serverOnly(this);
     const list = (prompts || []).map((p) => ({ prompt: String(p.prompt), echo: !!p.echo }));
-    return this._pushOut(this._native.authInfoReq(name ? String(name) : '', instructions ? String(instructions) : '', list));
+    return this._sent(this._native.authInfoReq(name ? String(name) : '', instructions ? String(instructions) : '', list));
   },
 };
 

@@ -93,7 +93,7 @@ impl CipherSpec {
 pub fn implemented(category: &str, name: &str) -> bool {
     match category {
         "kex" => kex::KexSpec::from_name(name).is_some(),
-        "serverHostKey" => signature::find(name).is_some(),
+        "serverHostKey" => signature::is_host_key_algorithm(name),
         "cipher" => CipherSpec::from_name(name).is_some(),
         "hmac" => mac::MacSpec::from_name(name).is_some(),
         "compress" => matches!(name, "none" | "zlib" | "zlib@openssh.com"),

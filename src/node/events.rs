@@ -6,8 +6,7 @@ use crate::ssh::auth::AuthMethod;
 use crate::ssh::channel::ChannelOpenData;
 use crate::ssh::channel_request::{ChannelRequestKind, ExitSignalName};
 use crate::ssh::global_request::GlobalRequestKind;
-use crate::ssh::Message;
-use crate::wire::{Reader, Writer};
+use crate::ssh::{Message, SignedRequest};
 use napi::bindgen_prelude::*;
 
 /// Builds one event array.
@@ -140,13 +139,6 @@ impl<'env> Obj<'env> {
     }
 }
 
-const OPEN_FAILURE_REASONS: [&str; 4] = [
-    "ADMINISTRATIVELY_PROHIBITED",
-    "CONNECT_FAILED",
-    "UNKNOWN_CHANNEL_TYPE",
-    "RESOURCE_SHORTAGE",
-];
-
 /// Signal numbers old SSH.com servers send in exit-signal (BUGS.OLD_EXIT).
 fn old_exit_signal_name(n: u32) -> String {
     match n {
@@ -161,38 +153,12 @@ fn old_exit_signal_name(n: u32) -> String {
     }
 }
 
-/// The signature inside `string algorithm || string signature`, when the
-/// blob has that form and names `algorithm`; else the blob as it is (0.4.10).
-/// A certificate algorithm's signature is named for the key it certifies
-/// (`ssh-ed25519-cert-v01@openssh.com` signs as `ssh-ed25519`,
-/// PROTOCOL.certkeys).
-fn unwrap_signature<'a>(blob: &'a [u8], algorithm: &str) -> &'a [u8] {
-    let signs_as = algorithm
-        .strip_suffix(crate::keys::certified::CERT_SUFFIX)
-        .unwrap_or(algorithm);
-    let mut r = Reader::new(blob);
-    match (r.string(), r.string()) {
-        (Ok(name), Ok(sig)) if name == signs_as.as_bytes() && r.is_empty() => sig,
-        _ => blob,
-    }
-}
-
-/// The bytes a publickey/hostbased signature covers, rebuilt on the server:
-/// `string session_id || payload up to the signature`.
-fn signed_blob(session_id: &[u8], payload: &[u8], signed_len: usize) -> Vec<u8> {
-    let mut w = Writer::with_capacity(4 + session_id.len() + signed_len);
-    w.string(session_id)
-        .raw(&payload[..signed_len.min(payload.len())]);
-    w.into_vec()
-}
-
-/// Converts a decoded message into its event. `payload` and `session_id`
-/// are needed to rebuild what a user-auth signature covers.
+/// Converts a decoded message into its event; `signed` is what a signed
+/// user-auth request's signature covers (the connection worked it out).
 pub fn to_event<'env>(
     env: &'env Env,
     msg: &Message<'_>,
-    payload: &[u8],
-    session_id: &[u8],
+    signed: Option<&SignedRequest<'_>>,
     in_place: Option<&InPlace<'env>>,
 ) -> Result<Option<Array<'env>>> {
     let ev = |name: &str| Event::new(env, name);
@@ -216,10 +182,10 @@ pub fn to_event<'env>(
                     let mut o = Obj::new(env)?
                         .set("keyAlgo", algorithm.as_ref())?
                         .buffer("key", key)?;
-                    if let Some(sig) = signature {
+                    if let (Some(_), Some(signed)) = (signature, signed) {
                         o = o
-                            .buffer("signature", unwrap_signature(sig, algorithm))?
-                            .buffer("blob", &signed_blob(session_id, payload, req.signed_len))?;
+                            .buffer("signature", signed.signature)?
+                            .buffer("blob", &signed.data)?;
                     }
                     e.arg(o.done())?.done()
                 }
@@ -230,11 +196,15 @@ pub fn to_event<'env>(
                     local_username,
                     signature,
                 } => {
+                    let (signature, blob) = match signed {
+                        Some(s) => (s.signature, &s.data[..]),
+                        None => (*signature, &[][..]),
+                    };
                     let o = Obj::new(env)?
                         .set("keyAlgo", algorithm.as_ref())?
                         .buffer("key", key)?
-                        .buffer("signature", unwrap_signature(signature, algorithm))?
-                        .buffer("blob", &signed_blob(session_id, payload, req.signed_len))?
+                        .buffer("signature", signature)?
+                        .buffer("blob", blob)?
                         .set("localHostname", hostname.as_ref())?
                         .set("localUsername", local_username.as_ref())?;
                     e.arg(o.done())?.done()
@@ -357,10 +327,7 @@ pub fn to_event<'env>(
                 .done()
         }
         Message::ChannelOpenFailure(f) => {
-            let reason = f
-                .reason
-                .checked_sub(1)
-                .and_then(|i| OPEN_FAILURE_REASONS.get(i as usize).copied());
+            let reason = f.reason_name();
             let info = Obj::new(env)?
                 .set("recipient", f.recipient)?
                 .set("reasonCode", f.reason)?
@@ -509,24 +476,6 @@ fn channel_request_event<'env>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn signatures_lose_their_wrapper_only_when_it_names_the_algorithm() {
-        let mut w = Writer::new();
-        w.string(b"ssh-ed25519").string(&[7; 64]);
-        let blob = w.into_vec();
-        assert_eq!(unwrap_signature(&blob, "ssh-ed25519"), &[7; 64]);
-        assert_eq!(unwrap_signature(&blob, "ssh-rsa"), &blob[..]);
-        assert_eq!(unwrap_signature(&[1, 2], "ssh-rsa"), &[1, 2]);
-        assert_eq!(
-            unwrap_signature(&blob, "ssh-ed25519-cert-v01@openssh.com"),
-            &[7; 64]
-        );
-        assert_eq!(
-            unwrap_signature(&blob, "ssh-rsa-cert-v01@openssh.com"),
-            &blob[..]
-        );
-    }
 
     #[test]
     fn old_exit_signals_map_to_names() {

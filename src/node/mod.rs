@@ -10,11 +10,13 @@ pub fn engine_version() -> &'static str {
 
 #[cfg(feature = "alloc-count")]
 pub mod alloc_count;
+pub mod connection_events;
 pub mod constants;
 pub mod events;
 pub mod keys;
 pub mod sftp;
 pub mod ssh;
+pub mod ssh_send;
 pub mod wire_bytes;
 
 /// A deliberate panic, for the test that a panic inside an export reaches

@@ -62,6 +62,72 @@ pub struct UserauthRequest<'a> {
     pub signed_len: usize,
 }
 
+/// What a server checks of a signed publickey or hostbased request: the
+/// signature itself (out of its `string algorithm || string signature`
+/// wrapper) and the bytes it must cover.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedRequest<'a> {
+    pub signature: &'a [u8],
+    /// `string session_id || payload up to the signature` (RFC 4252 7, 9).
+    pub data: Vec<u8>,
+}
+
+impl<'a> UserauthRequest<'a> {
+    /// Server: the signature of a signed request and what it covers;
+    /// `payload` is the one this request was decoded from. None for a
+    /// request that carries no signature.
+    pub fn signed(&self, payload: &[u8], session_id: &[u8]) -> Option<SignedRequest<'a>> {
+        let (algorithm, signature) = match &self.method {
+            AuthMethod::PublicKey {
+                algorithm,
+                signature: Some(sig),
+                ..
+            } => (algorithm, *sig),
+            AuthMethod::Hostbased {
+                algorithm,
+                signature,
+                ..
+            } => (algorithm, *signature),
+            _ => return None,
+        };
+        let covered = &payload[..self.signed_len.min(payload.len())];
+        let mut w = Writer::with_capacity(4 + session_id.len() + covered.len());
+        w.string(session_id).raw(covered);
+        Some(SignedRequest {
+            signature: unwrap_signature(signature, algorithm),
+            data: w.into_vec(),
+        })
+    }
+}
+
+/// A certificate algorithm signs as the key it certifies:
+/// `ssh-ed25519-cert-v01@openssh.com` signs as `ssh-ed25519`
+/// (PROTOCOL.certkeys).
+fn signs_as(algorithm: &str) -> &str {
+    algorithm
+        .strip_suffix(crate::keys::certified::CERT_SUFFIX)
+        .unwrap_or(algorithm)
+}
+
+/// Client: `string algorithm || string signature`, the signature blob of
+/// RFC 4253 6.6, for a signature made for `algorithm`.
+pub fn signature_blob(algorithm: &str, signature: &[u8]) -> Vec<u8> {
+    let mut w = Writer::new();
+    w.string(signs_as(algorithm).as_bytes()).string(signature);
+    w.into_vec()
+}
+
+/// The signature inside `string algorithm || string signature`, when the
+/// blob has that form and names `algorithm`; else the blob as it is (as
+/// 0.4.10 handed it to the app).
+fn unwrap_signature<'a>(blob: &'a [u8], algorithm: &str) -> &'a [u8] {
+    let mut r = Reader::new(blob);
+    match (r.string(), r.string()) {
+        (Ok(name), Ok(sig)) if name == signs_as(algorithm).as_bytes() && r.is_empty() => sig,
+        _ => blob,
+    }
+}
+
 const REQ: &str = "USERAUTH_REQUEST";
 
 impl<'a> UserauthRequest<'a> {
@@ -387,5 +453,48 @@ mod tests {
                 "cut at {cut}"
             );
         }
+    }
+    #[test]
+    fn signatures_lose_their_wrapper_only_when_it_names_the_algorithm() {
+        let blob = signature_blob("ssh-ed25519", &[7; 64]);
+        assert_eq!(unwrap_signature(&blob, "ssh-ed25519"), &[7; 64]);
+        assert_eq!(unwrap_signature(&blob, "ssh-rsa"), &blob[..]);
+        assert_eq!(unwrap_signature(&[1, 2], "ssh-rsa"), &[1, 2]);
+        let cert = "ssh-ed25519-cert-v01@openssh.com";
+        assert_eq!(unwrap_signature(&blob, cert), &[7; 64]);
+        assert_eq!(signature_blob(cert, &[7; 64]), blob);
+        assert_eq!(
+            unwrap_signature(&blob, "ssh-rsa-cert-v01@openssh.com"),
+            &blob[..]
+        );
+    }
+
+    #[test]
+    fn a_signed_request_covers_the_session_id_and_the_payload_before_its_signature() {
+        let sig = signature_blob("ssh-ed25519", &[9; 64]);
+        let req = UserauthRequest {
+            username: "u".into(),
+            service: "ssh-connection".into(),
+            method: AuthMethod::PublicKey {
+                algorithm: "ssh-ed25519".into(),
+                key: &[1, 2, 3],
+                signature: Some(&sig),
+            },
+            signed_len: 0,
+        };
+        let mut w = Writer::new();
+        req.encode(&mut w);
+        let payload = w.into_vec();
+        let decoded = UserauthRequest::decode(&payload).unwrap();
+        let signed = decoded.signed(&payload, b"H").unwrap();
+        assert_eq!(signed.signature, &[9; 64]);
+        let mut expect = vec![0, 0, 0, 1, b'H'];
+        expect.extend_from_slice(&payload[..payload.len() - 4 - sig.len()]);
+        assert_eq!(signed.data, expect);
+        let query = UserauthRequest {
+            method: AuthMethod::None,
+            ..decoded.clone()
+        };
+        assert!(query.signed(&payload, b"H").is_none());
     }
 }

@@ -156,6 +156,24 @@ pub struct ChannelOpenFailure<'a> {
 
 const FAILURE: &str = "CHANNEL_OPEN_FAILURE";
 
+/// RFC 4254 5.1's reason names (without `SSH_OPEN_`), by code - 1: the one
+/// table (lib/constants.js builds 0.4.10's `CHANNEL_OPEN_FAILURE` from it).
+pub const OPEN_FAILURE_REASONS: [&str; 4] = [
+    "ADMINISTRATIVELY_PROHIBITED",
+    "CONNECT_FAILED",
+    "UNKNOWN_CHANNEL_TYPE",
+    "RESOURCE_SHORTAGE",
+];
+
+impl ChannelOpenFailure<'_> {
+    /// The name of the reason, when RFC 4254 lists it.
+    pub fn reason_name(&self) -> Option<&'static str> {
+        self.reason
+            .checked_sub(1)
+            .and_then(|i| OPEN_FAILURE_REASONS.get(i as usize).copied())
+    }
+}
+
 impl<'a> ChannelOpenFailure<'a> {
     pub fn decode(r: &mut Reader<'a>) -> Result<Self, DecodeError> {
         Ok(ChannelOpenFailure {

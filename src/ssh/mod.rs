@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod channel;
 pub mod channel_request;
+pub mod connection;
 pub mod error;
 pub mod global_request;
 pub mod message;
@@ -13,6 +14,8 @@ pub mod msg;
 pub mod session;
 pub mod windows;
 
+pub use auth::SignedRequest;
+pub use connection::{Connection, Event, Sent};
 pub use error::DecodeError;
 pub use message::{DecodeContext, Message};
 pub use session::{AuthStateError, SessionState, ToSign};

@@ -45,10 +45,12 @@ pub const KEX: AlgorithmList = AlgorithmList {
     ],
 };
 
-/// Host-key algorithms are signature algorithms: crypto::signature's table.
+/// Host-key algorithms are signature algorithms: crypto::signature's table
+/// (the certificate names are extras: named by an app, or offered by a
+/// server that has a host certificate).
 pub const SERVER_HOST_KEY: AlgorithmList = AlgorithmList {
     default: signature::DEFAULT_NAMES,
-    extra: signature::EXTRA_NAMES,
+    extra: &signature::HOST_KEY_EXTRA_NAMES,
 };
 
 /// The ciphers, for a CPU with AES-GCM in hardware: AES-GCM first, as

@@ -140,6 +140,9 @@ pub struct Transport {
     /// Bytes copied into or out of `inbuf`: a statistic for tests that
     /// the work of reassembling input is linear in the bytes fed.
     pub input_copied: u64,
+    /// Packets opened, from the start (the connection reports how many
+    /// each chunk held).
+    pub packets_in: u64,
     out: Vec<u8>,
     opener: Opener,
     sealer: Sealer,
@@ -211,6 +214,7 @@ impl Transport {
             remote_ident: None,
             inbuf: BytesMut::new(),
             input_copied: 0,
+            packets_in: 0,
             out: Vec::new(),
             opener: Opener::new(max_packet),
             sealer: Sealer::default(),

@@ -8,6 +8,7 @@ pub mod engine;
 pub mod ident;
 pub mod kexinit;
 pub mod packet;
+pub mod quirks;
 pub mod rekey_limit;
 
 #[cfg(test)]

@@ -12,6 +12,34 @@ pub mod reason {
     pub const MAC_ERROR: u32 = 5;
     pub const COMPRESSION_ERROR: u32 = 6;
     pub const BY_APPLICATION: u32 = 11;
+
+    /// Every reason's RFC 4253 11.1 name (without `SSH_DISCONNECT_`), by
+    /// code - 1: the one table (lib/constants.js builds 0.4.10's
+    /// `DISCONNECT_REASON` from it).
+    pub const NAMES: [&str; 15] = [
+        "HOST_NOT_ALLOWED_TO_CONNECT",
+        "PROTOCOL_ERROR",
+        "KEY_EXCHANGE_FAILED",
+        "RESERVED",
+        "MAC_ERROR",
+        "COMPRESSION_ERROR",
+        "SERVICE_NOT_AVAILABLE",
+        "PROTOCOL_VERSION_NOT_SUPPORTED",
+        "HOST_KEY_NOT_VERIFIABLE",
+        "CONNECTION_LOST",
+        "BY_APPLICATION",
+        "TOO_MANY_CONNECTIONS",
+        "AUTH_CANCELED_BY_USER",
+        "NO_MORE_AUTH_METHODS_AVAILABLE",
+        "ILLEGAL_USER_NAME",
+    ];
+
+    /// The name of `code`; "UNKNOWN" for a code the RFC does not list.
+    pub fn name(code: u32) -> &'static str {
+        code.checked_sub(1)
+            .and_then(|i| NAMES.get(i as usize).copied())
+            .unwrap_or("UNKNOWN")
+    }
 }
 
 /// What kind of failure ended the connection: 0.4.10's `err.level`, which

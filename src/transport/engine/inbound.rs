@@ -6,6 +6,7 @@
 
 use super::fault::{fault, reason, FaultLevel};
 use super::{Event, Transport};
+use crate::transport::quirks::{bugs_of, Bugs};
 use bytes::Buf;
 
 impl Transport {
@@ -30,7 +31,7 @@ impl Transport {
                     let Some(header) = header else { return };
                     self.header_done = true;
                     self.remote_ident = Some(header.ident_raw.clone());
-                    self.peer_bad_dhgex = header.software == "Cisco-1.25";
+                    self.peer_bad_dhgex = bugs_of(&header.software).contains(Bugs::BAD_DHGEX);
                     on_event(Event::Header(header));
                     if self.dead {
                         return;
@@ -167,6 +168,7 @@ impl Transport {
             let start = pos + opened.payload.start;
             let end = pos + opened.payload.end;
             pos += opened.consumed;
+            self.packets_in += 1;
             self.bytes_in_keying += opened.consumed as u64;
             let result = match self.inflate.as_mut() {
                 None => self.handle(&inbuf[start..end], on_event),

@@ -7,7 +7,7 @@ use super::hash::write_value;
 use super::KexPhase;
 use crate::crypto::kex::{self as kexalg, Group};
 use crate::crypto::signature;
-use crate::keys::Key;
+use crate::keys::{certified, Key};
 use crate::transport::engine::fault::{kex_failed, malformed, unexpected, Fault};
 use crate::transport::engine::{msg, Event, Transport};
 use crate::wire::{Reader, Writer};
@@ -38,13 +38,25 @@ impl Transport {
             kexalg::respond(spec.group, gex_group.as_ref(), &client_public).map_err(|_| {
                 kex_failed("Handshake failed: invalid public value from the client")
             })?;
-        let k_s = host_key.public_blob().to_vec();
+        // Under a certificate name the host shows its certificate and signs
+        // as the certified key (PROTOCOL.certkeys); under a plain name a
+        // key that has a certificate shows itself.
+        let (k_s, sig_algo) = match signature::find_cert(&negotiated.host_key) {
+            Some(c) => (host_key.public_blob().to_vec(), c.base),
+            None if certified::is_certified(&host_key) => {
+                (host_key.public.to_blob(), negotiated.host_key.as_str())
+            }
+            None => (
+                host_key.public_blob().to_vec(),
+                negotiated.host_key.as_str(),
+            ),
+        };
         let h = self.exchange_hash(&spec, &k_s, &client_public, &server_public, &secret)?;
         let sig = host_key
-            .sign(&negotiated.host_key, &h)
+            .sign(sig_algo, &h)
             .map_err(|e| kex_failed(format!("Handshake failed: signing failed: {e}")))?;
         let mut sig_blob = Writer::new();
-        sig_blob.string(negotiated.host_key.as_bytes()).string(&sig);
+        sig_blob.string(sig_algo.as_bytes()).string(&sig);
         let mut w = Writer::new();
         w.u8(if gex_group.is_some() {
             msg::GEX_REPLY
@@ -83,14 +95,23 @@ impl Transport {
         let mut sr = Reader::new(sig_blob);
         let sig_algo = sr.utf8().map_err(|_| malformed())?;
         let sig = sr.string().map_err(|_| malformed())?;
-        let host_key = Key::from_public_blob(&k_s)
-            .map_err(|_| kex_failed("Handshake failed: host key format mismatch"))?;
-        let expected_type =
-            signature::key_type_of(&negotiated.host_key).unwrap_or(&negotiated.host_key);
-        if host_key.key_type() != expected_type {
+        // A certificate name: the blob is that type of certificate and the
+        // signature is the certified key's, under the base name. The
+        // certificate itself is for the app to check (its CA, validity,
+        // principals: utils.checkHostCertificate).
+        let (expected_type, expected_sig) = match signature::find_cert(&negotiated.host_key) {
+            Some(c) => (c.cert_type, c.base),
+            None => (
+                signature::key_type_of(&negotiated.host_key).unwrap_or(&negotiated.host_key),
+                negotiated.host_key.as_str(),
+            ),
+        };
+        if Reader::new(&k_s).utf8().ok() != Some(expected_type) {
             return Err(kex_failed("Handshake failed: host key format mismatch"));
         }
-        if sig_algo != negotiated.host_key {
+        let host_key = Key::from_public_blob(&k_s)
+            .map_err(|_| kex_failed("Handshake failed: host key format mismatch"))?;
+        if sig_algo != expected_sig {
             return Err(kex_failed("Handshake failed: signature format mismatch"));
         }
         match &self.first_host_key {

@@ -6,11 +6,11 @@ use super::hash::write_value;
 use super::{KexPhase, KexState};
 use crate::crypto::kex::{Ephemeral, Group, KexSpec};
 use crate::crypto::{signature, CipherSpec};
-use crate::keys::Key;
+use crate::keys::{Key, CERT_SUFFIX};
 use crate::transport::engine::fault::{
     fault, kex_failed, malformed, reason, unexpected, Fault, FaultLevel,
 };
-use crate::transport::engine::{msg, Event, Transport};
+use crate::transport::engine::{msg, Event, Preferences, Transport};
 use crate::transport::kexinit::{self, KexInit};
 use crate::wire::Writer;
 use std::sync::Arc;
@@ -28,34 +28,58 @@ impl Transport {
         // stands for the key, offered under every name it signs with
         // ("ssh-rsa" as rsa-sha2-512, rsa-sha2-256 and ssh-rsa: apps written
         // for 0.4.10 name only that), unless the app names one of the
-        // others itself.
+        // others itself. A certificate type named alone (ssh2@0.8's Server
+        // names its keys by type, and a key with its host certificate has
+        // the certificate's) stands for the certificate's names and then
+        // the key's own, as sshd offers a key that has a HostCertificate.
         let prefs = &self.cfg.algorithms.host_key;
         let names_other_alg_of = |key_type: &str| {
             prefs
                 .iter()
-                .any(|n| n != key_type && signature::key_type_of(n) == Some(key_type))
+                .any(|n| n != key_type && signature::host_key_type_of(n) == Some(key_type))
         };
-        let mut out: Vec<String> = Vec::new();
+        let mut wanted: Vec<&str> = Vec::new();
+        // With the default list, host certificates come first.
+        if *prefs == Preferences::shared_defaults().host_key {
+            wanted.extend(signature::CERT_NAMES);
+        }
         for name in prefs {
-            let mut names: Vec<&str> = signature::for_key_type(name).map(|a| a.name).collect();
+            let certs = signature::for_cert_type(name).map(|a| a.name);
+            let base_type = name.strip_suffix(CERT_SUFFIX).unwrap_or(name);
+            let plain = signature::for_key_type(base_type).map(|a| a.name);
+            let names: Vec<&str> = certs.chain(plain).collect();
             if names.is_empty() || names_other_alg_of(name) {
-                names = vec![name.as_str()];
+                wanted.push(name);
+            } else {
+                wanted.extend(names);
             }
-            for n in names {
-                if self.host_key_for(n).is_some() && !out.iter().any(|o| o == n) {
-                    out.push(n.to_owned());
-                }
+        }
+        let mut out: Vec<String> = Vec::new();
+        for n in wanted {
+            if self.host_key_for(n).is_some() && !out.iter().any(|o| o == n) {
+                out.push(n.to_owned());
             }
         }
         out
     }
 
+    /// Our host key that serves host-key algorithm `algo`: for a
+    /// certificate name, a key with that type of certificate; for a plain
+    /// name, a key of its type, one without a certificate first (a key
+    /// with one can still sign as itself, as sshd's can).
     pub(super) fn host_key_for(&self, algo: &str) -> Option<Arc<Key>> {
+        let private = self.cfg.host_keys.iter().filter(|k| k.is_private());
+        if let Some(c) = signature::find_cert(algo) {
+            return private
+                .clone()
+                .find(|k| k.key_type() == c.cert_type)
+                .cloned();
+        }
         let key_type = signature::key_type_of(algo).unwrap_or(algo);
-        self.cfg
-            .host_keys
-            .iter()
-            .find(|k| k.key_type() == key_type && k.is_private())
+        private
+            .clone()
+            .find(|k| k.key_type() == key_type)
+            .or_else(|| private.clone().find(|k| k.public.key_type() == key_type))
             .cloned()
     }
 

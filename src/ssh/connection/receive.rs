@@ -1,0 +1,67 @@
+//! Received bytes in. Packets are opened in a buffer the caller chooses
+//! (the binding gives a Node Buffer, so channel data reaches JS as views
+//! of it without a copy), in two steps: `receive` says whether a buffer is
+//! needed and how long, `receive_into` opens the packets in it. `feed`
+//! does both with a buffer of its own.
+
+use super::{Connection, Event};
+
+/// What `receive` did with a chunk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Receive {
+    /// Taken whole: identification lines, or a piece of a packet still
+    /// incomplete (held, with nothing to open yet).
+    Taken,
+    /// Call `receive_into` with the same chunk and a buffer this long.
+    NeedsBuffer(usize),
+}
+
+impl Connection {
+    /// Step one for a received chunk. Before the identification lines are
+    /// done they are read here (reporting their events); a chunk that only
+    /// extends a packet still arriving is appended to it (a 35 KB packet
+    /// fed a byte at a time is copied once, not once per byte).
+    pub fn receive(&mut self, chunk: &[u8], on_event: &mut dyn FnMut(Event<'_>)) -> Receive {
+        if !self.transport.past_ident() {
+            self.drive(on_event, |t, h| t.feed(chunk, h));
+            return Receive::Taken;
+        }
+        if self.transport.hold(chunk) {
+            return Receive::Taken;
+        }
+        Receive::NeedsBuffer(self.transport.partial().len() + chunk.len())
+    }
+
+    /// Step two: opens the packets of `chunk` (after what was held back) in
+    /// `buf`, of the length `receive` asked for. Payloads, and the slices
+    /// of the messages reported, point into `buf`. Afterwards every byte
+    /// of `buf` is written: with nothing held back, packets are decrypted
+    /// from `chunk` straight into it; else the held part and the chunk are
+    /// copied in and opened in place.
+    pub fn receive_into(
+        &mut self,
+        chunk: &[u8],
+        buf: &mut [u8],
+        on_event: &mut dyn FnMut(Event<'_>),
+    ) {
+        let held = self.transport.partial().len();
+        debug_assert_eq!(buf.len(), held + chunk.len());
+        if held == 0 {
+            self.drive(on_event, |t, h| t.feed_into(chunk, buf, h));
+            return;
+        }
+        let (head, tail) = buf.split_at_mut(held);
+        head.copy_from_slice(self.transport.partial());
+        tail.copy_from_slice(chunk);
+        self.transport.clear_partial();
+        self.drive(on_event, |t, h| t.feed_in_place(buf, h));
+    }
+
+    /// Both steps, in a buffer of the connection's own making.
+    pub fn feed(&mut self, chunk: &[u8], on_event: &mut dyn FnMut(Event<'_>)) {
+        if let Receive::NeedsBuffer(len) = self.receive(chunk, on_event) {
+            let mut buf = vec![0; len];
+            self.receive_into(chunk, &mut buf, on_event);
+        }
+    }
+}
