@@ -95,11 +95,11 @@ test('constructors take what the Rust constructors take', () => {
 });
 
 /** lib/native.d.ts's text for a src/node made of `files` (name -> Rust source). */
-function renderFrom(files) {
+function renderFrom(files, shapes = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gen-native-dts-'));
   try {
     for (const [name, text] of Object.entries({ 'mod.rs': '', ...files })) fs.writeFileSync(path.join(dir, name), text);
-    return gen.render(gen.collect(dir));
+    return gen.render(gen.collect(dir), shapes);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -173,4 +173,16 @@ test('the generator refuses what it cannot type', () => {
     /no TS type for Rust type `HashMap<String, u32>`/
   );
   assert.throws(() => renderFrom({ 'x.rs': '#[napi]\npub enum Kind {\n    A,\n}\n' }), /unsupported #\[napi\] item/);
+  assert.throws(() => renderFrom({ 'x.rs': IMPL }), /#\[napi\] impl Session without a #\[napi\] struct/);
+  // A hand-written shape for something the source no longer has is stale.
+  assert.throws(() => renderFrom({ 'x.rs': STRUCT + IMPL }, { 'Session.feed': 'Event[]', 'Session.gone': 'X' }), /no longer has: Session.gone/);
+});
+
+const STRUCT = '#[napi]\npub struct Session {\n    n: u32,\n}\n';
+const IMPL = '#[napi]\nimpl Session {\n    #[napi]\n    pub fn feed<\'env>(&mut self, env: &\'env Env) -> Result<Array<\'env>> {\n        todo!()\n    }\n}\n';
+
+test('a class may be split over files, an impl coming first', () => {
+  // Sorted by name, a_send.rs comes before session.rs, which has the struct.
+  const dts = renderFrom({ 'a_send.rs': IMPL, 'session.rs': STRUCT }, { 'Session.feed': 'Event[]' });
+  assert.match(dts, /export declare class Session \{\n[^}]*private constructor\(\);\n {2}feed\(\): Event\[\];\n\}/);
 });
