@@ -152,6 +152,11 @@ test('the generator follows napi-rs naming and its ts_* attributes', () => {
       '    pub fn take(&self, first: Option<&[u8]>, second: Vec<Vec<String>>) -> Vec<Buffer> {',
       '        vec![]',
       '    }',
+      '',
+      '    #[napi]',
+      '    pub fn sizes(&self, a: u64, b: i64, c: usize) -> f64 {',
+      '        0.0',
+      '    }',
       '}',
       '',
     ].join('\n'),
@@ -164,6 +169,7 @@ test('the generator follows napi-rs naming and its ts_* attributes', () => {
   assert.match(dts, / {2}\/\*\*\n {3}\* Two lines\n {3}\* of doc\.\n {3}\*\/\n {2}runLater\(cb: \(err: Error \| null, n: number\) => void, tag\?: string\): Promise<void>;/);
   // An optional parameter before a required one cannot be left out.
   assert.match(dts, /take\(first: Uint8Array \| undefined \| null, second: string\[\]\[\]\): Buffer\[\];/);
+  assert.match(dts, /sizes\(a: bigint, b: number, c: bigint\): number;/);
   assert.match(dts, /\/\*\* Only in a build with cargo feature "probe"\. \*\/\nexport declare const probeCount: undefined \| \(\(\) => number\);/);
 });
 

@@ -65,7 +65,10 @@ export interface LimitsReply {
 }
 `;
 
-const NUMBER = new Set(['u8', 'u16', 'u32', 'u64', 'i8', 'i16', 'i32', 'i64', 'f32', 'f64', 'usize']);
+// As napi-rs converts them (napi-derive-backend's table): 64-bit unsigned
+// and pointer-sized integers cross as BigInt, i64 as a number.
+const NUMBER = new Set(['u8', 'u16', 'u32', 'i8', 'i16', 'i32', 'i64', 'f32', 'f64']);
+const BIGINT = new Set(['u64', 'usize', 'isize', 'u128', 'i128']);
 const BUFFER = new Set(['Buffer', 'WireBytes', 'BufferSlice']);
 const ENV = /^&(?:'\w+ )?Env$/;
 
@@ -128,6 +131,7 @@ function tsType(t, where, known) {
   if (t === 'bool') return { ts: 'boolean' };
   if (t === '()' || t === '') return { ts: 'void' };
   if (NUMBER.has(t)) return { ts: 'number' };
+  if (BIGINT.has(t)) return { ts: 'bigint' };
   if (BUFFER.has(t)) return { ts: 'Buffer' };
   if (known.has(t)) return { ts: known.get(t) };
   throw new Error(`gen-native-dts: no TS type for Rust type \`${t}\` (${where}); add it here or to SHAPES`);
