@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // ssh2-streams-native: the public API of ssh2-streams@0.4.10.
 module.exports = {

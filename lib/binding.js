@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // Loads the native engine. SSH2_STREAMS_NATIVE_BINARY, when set, names the
 // one file to load. Otherwise, in order: the platform package (a prebuilt
@@ -26,6 +27,7 @@ function candidates() {
   ];
 }
 
+/** @returns {{ binding: typeof import('./native'), from: string }} */
 function load() {
   const errors = [];
   for (const c of candidates()) {
@@ -42,6 +44,7 @@ function load() {
       errors.push(`${c.id}: ${err.message}`);
     }
   }
+  /** @type {NodeJS.ErrnoException} */
   const err = new Error(
     `ssh2-streams-native: no native engine for ${triple}. ` +
       'Install the prebuilt package ' + `ssh2-streams-native-${triple}` +

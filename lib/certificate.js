@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // OpenSSH certificates (issue 19): what utils.parseKey(cert blob or line)
 // tells an app about a certificate, a server's check of a user certificate,

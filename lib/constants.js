@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // Protocol constants with the names and values ssh2-streams@0.4.10 exported.
 // The negotiable algorithm lists come from the engine's registry
@@ -148,7 +149,7 @@ function cipherInfo(blockLen, keyLen, ivLen, authLen, discardLen, stream) {
   return { blockLen, keyLen, ivLen: ivLen === 0 ? blockLen : ivLen, authLen, discardLen, stream };
 }
 const CIPHER_INFO = {};
-for (const [names, info] of [
+for (const [names, info] of /** @type {Array<[string[], ReturnType<typeof cipherInfo>]>} */ ([
   [['aes128-gcm', 'aes128-gcm@openssh.com'], cipherInfo(16, 16, 12, 16, 0, false)],
   [['aes256-gcm', 'aes256-gcm@openssh.com'], cipherInfo(16, 32, 12, 16, 0, false)],
   [['aes128-cbc', 'camellia128-cbc', 'camellia128-cbc@openssh.com'], cipherInfo(16, 16, 0, 0, 0, false)],
@@ -167,7 +168,7 @@ for (const [names, info] of [
   // Beyond 0.4.10: 64 bytes of key material, 8-byte blocks, a 16-byte tag
   // (PROTOCOL.chacha20poly1305); the sequence number is the nonce.
   [['chacha20-poly1305@openssh.com'], cipherInfo(8, 64, 0, 16, 0, true)],
-]) {
+])) {
   for (const name of names) CIPHER_INFO[name] = info;
 }
 
@@ -246,6 +247,7 @@ const SSH_TO_OPENSSL = {
 // SSH2Stream#remoteBugs; 0.4.10 exported the flags and the rules.
 const BUGS = {};
 for (const { name, bug } of tables.buggyImpls) BUGS[name] = bug;
+/** @type {Array<[string | RegExp, number]>} */
 const BUGGY_IMPLS = tables.buggyImpls.map(({ pattern, regex, bug }) => [regex ? new RegExp(pattern) : pattern, bug]);
 
 /**
@@ -256,13 +258,15 @@ const BUGGY_IMPLS = tables.buggyImpls.map(({ pattern, regex, bug }) => [regex ? 
 function algorithms() {
   const reg = native.algorithms();
   const out = {};
-  for (const [key, list] of [
+  /** @type {Array<[string, import('./native').NameList]>} */
+  const lists = [
     ['KEX', reg.kex],
     ['SERVER_HOST_KEY', reg.serverHostKey],
     ['CIPHER', reg.cipher],
     ['HMAC', reg.hmac],
     ['COMPRESS', reg.compress],
-  ]) {
+  ];
+  for (const [key, list] of lists) {
     out[key] = list.default.slice();
     out[`${key}_BUF`] = Buffer.from(list.default.join(','), 'ascii');
     out[`SUPPORTED_${key}`] = list.default.concat(list.extra);

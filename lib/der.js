@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // The two DER shapes signature conversion needs: SEQUENCE { INTEGER, INTEGER }
 // read into the integers' content bytes, and written from them.

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // Key objects with the shape of ssh2-streams@0.4.10's (type, comment, sign,
 // verify, getPrivatePEM, getPublicPEM, getPublicSSH) over the native key

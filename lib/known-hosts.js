@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // The `@cert-authority` and `@revoked` lines of an OpenSSH known_hosts text
 // (sshd(8), SSH_KNOWN_HOSTS FILE FORMAT), for checking a host certificate:

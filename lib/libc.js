@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // Which C library this Linux runs on, for the platform triple (gnu or musl).
 
@@ -16,6 +17,8 @@ function lddSaysMusl(text) {
 
 /** Node's own diagnostic report: authoritative, but it takes ~5 ms to build. */
 function reportSaysMusl() {
+  // @types/node says only `object`; the header is documented (node:report).
+  /** @type {{ header?: { glibcVersionRuntime?: string } } | null} */
   const report = typeof process.report?.getReport === 'function' ? process.report.getReport() : null;
   return !(report && report.header && report.header.glibcVersionRuntime);
 }

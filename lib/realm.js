@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // Arrays and plain objects the engine builds belong to the realm the addon
 // was loaded in. Jest runs each test file in its own vm context but loads a
@@ -11,6 +12,11 @@
 // are copied, deeply; Buffers and other objects are passed through (Jest's
 // environment shares the outer Buffer).
 
+/**
+ * @template T
+ * @param {T} value
+ * @returns {T}
+ */
 function fromEngine(value) {
   if (typeof value !== 'object' || value === null || value instanceof Object) return value;
   return localize(value);

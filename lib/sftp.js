@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // SFTPStream: an SFTP v3 client or server as a Transform stream, the way
 // ssh2 pipes it to a channel (`sftp.pipe(channel).pipe(sftp)`).
@@ -22,7 +23,12 @@ const OPENSSH_MAX_DATA_LEN = 256 * 1024 - 2 * 1024;
 const DEFAULT_MAX_DATA_LEN = 32768;
 const noop = () => {};
 
-class SFTPStream extends Transform {
+// The methods of lib/sftp/client.js and server.js are mixed into the
+// prototype (below); this base is Transform, typed to include them for tsc.
+/** @typedef {new (options?: import('stream').TransformOptions) => Transform & typeof clientMethods & typeof serverMethods} WithMethods */
+const Base = /** @type {WithMethods} */ (/** @type {unknown} */ (Transform));
+
+class SFTPStream extends Base {
   constructor(cfg, remoteIdentRaw) {
     if (typeof cfg === 'string' && !remoteIdentRaw) {
       remoteIdentRaw = cfg;
@@ -149,7 +155,10 @@ class SFTPStream extends Transform {
     this.emit('ready');
   }
 
-  /** Client: a response; its request's callback gets it as 0.4.10 shaped it. */
+  /**
+   * Client: a response; its request's callback gets it as 0.4.10 shaped it.
+   * @param {import('./native').NativeEvent} ev
+   */
   _onResponse([type, id, ...args]) {
     this.debug(`DEBUG[SFTP]: Parser: Response: ${type.toUpperCase()}`);
     const req = this._state.requests[id];
@@ -166,6 +175,7 @@ class SFTPStream extends Transform {
       case 'status': {
         const [code, message, lang] = args;
         if (code === STATUS_CODE.OK) return cb();
+        /** @type {Error & { code?: number, lang?: string }} */
         const err = new Error(message || STATUS_TEXT[code] || 'Unknown status');
         err.code = code;
         err.lang = lang;
@@ -193,7 +203,10 @@ class SFTPStream extends Transform {
     }
   }
 
-  /** Server: a request becomes its event, or OP_UNSUPPORTED if nobody listens. */
+  /**
+   * Server: a request becomes its event, or OP_UNSUPPORTED if nobody listens.
+   * @param {import('./native').NativeEvent} ev
+   */
   _onRequest(ev) {
     const [name, id] = ev;
     this.debug(`DEBUG[SFTP]: Parser: Request: ${name}`);

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // SSH2Stream: the Duplex of ssh2-streams@0.4.10 over the native session.
 //
@@ -51,7 +52,12 @@ function flushQueued(stream) {
   if (!stream._ended) stream._flush();
 }
 
-class SSH2Stream extends Duplex {
+// lib/ssh/methods.js's write methods are mixed into the prototype
+// (methods.install, below); this base is Duplex, typed to include them for tsc.
+/** @typedef {new (options?: import('stream').DuplexOptions) => Duplex & import('./ssh/methods').Methods} WithMethods */
+const Base = /** @type {WithMethods} */ (/** @type {unknown} */ (Duplex));
+
+class SSH2Stream extends Base {
   constructor(cfg) {
     const config = normalize(cfg, DEBUG_NOOP);
     super({ highWaterMark: config.highWaterMark, decodeStrings: true });
@@ -65,6 +71,7 @@ class SSH2Stream extends Duplex {
     // every byte pushed; `_replyEnds` holds, in order, the `_pushed` value
     // at the end of each reply chunk still in the buffer and its length.
     this._pushed = 0;
+    /** @type {number[]} */
     this._replyEnds = [];
     this._unreadReplies = 0;
     this._withheld = null;
@@ -205,7 +212,10 @@ class SSH2Stream extends Duplex {
     callback();
   }
 
-  /** Emits what the engine decoded, in order, then flushes what they caused. */
+  /**
+   * Emits what the engine decoded, in order, then flushes what they caused.
+   * @param {import('./native').NativeEvent[]} events
+   */
   _dispatch(events) {
     for (let i = 0; i < events.length; i++) {
       if (this._ended) return;
@@ -278,6 +288,7 @@ class SSH2Stream extends Duplex {
         const [, name, code, description, lang] = ev;
         if (code !== DISCONNECT_REASON.BY_APPLICATION) {
           this._release();
+          /** @type {Error & { code?: number }} */
           const err = new Error(description || name);
           err.code = code;
           this.emit('error', err);
@@ -415,6 +426,7 @@ class SSH2Stream extends Duplex {
   _fatal(message, level, code) {
     // A DISCONNECT the engine queued goes out before 'error' is heard.
     this._release();
+    /** @type {Error & { level?: string, code?: number }} */
     const err = new Error(message);
     if (level) err.level = level;
     if (code !== undefined) err.code = code;
@@ -534,13 +546,20 @@ function onKEXDH_REPLY(self, info) {
 // The engine says null for what it does not know yet; 0.4.10 left it undefined.
 const orUndefined = (v) => (v === null ? undefined : v);
 
+/**
+ * The engine a compat object holds as `_n` (defined non-enumerable, which
+ * tsc does not follow).
+ * @param {object} compat a CompatIncoming or CompatOutgoing
+ */
+const engineOf = (compat) => /** @type {{ _n: import('./native').SshSession }} */ (compat)._n;
+
 class CompatIncoming {
   constructor(native) {
     Object.defineProperty(this, '_n', { value: native });
   }
 
   get identRaw() {
-    return orUndefined(this._n.remoteIdentRaw);
+    return orUndefined(engineOf(this).remoteIdentRaw);
   }
 }
 
@@ -550,11 +569,11 @@ class CompatOutgoing {
   }
 
   get pubkey() {
-    return orUndefined(this._n.kexPublicKey);
+    return orUndefined(engineOf(this).kexPublicKey);
   }
 
   get sessionId() {
-    return orUndefined(this._n.sessionId);
+    return orUndefined(engineOf(this).sessionId);
   }
 }
 

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // The platform triple in napi-rs naming (linux-x64-gnu, darwin-arm64, ...):
 // it names both the prebuilt package and the local .node file.

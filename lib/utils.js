@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // utils: the helpers ssh2-streams@0.4.10 exported, with its behaviour, and
 // the key API (parseKey; the seed README's decryptKey and genPublicKey) and

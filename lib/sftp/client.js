@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // SFTPStream's client methods, mixed into its prototype. Each takes 0.4.10's
 // arguments, has the native session build the packet, files the callback
@@ -64,6 +65,12 @@ const EXPECT = new Map([
 ]);
 
 /** Sends a packet built for a fresh id; `req` is what the response needs. */
+/**
+ * @param {import('../sftp')} self
+ * @param {string} what
+ * @param {(id: number) => Buffer} build
+ * @param {{ cb?: Function, expect?: string, buffer?: Buffer, extended?: Function }} req
+ */
 function send(self, what, build, req) {
   if (EXPECT.has(what)) req.expect = EXPECT.get(what);
   const state = self._state;
@@ -74,6 +81,12 @@ function send(self, what, build, req) {
   return self.push(packet);
 }
 
+/**
+ * @param {import('../sftp')} self
+ * @param {number} kind
+ * @param {Buffer} s
+ * @param {Function} [cb]
+ */
 function oneString(self, kind, s, cb) {
   clientOnly(self);
   return send(self, NAMES[kind], (id) => self._native.oneString(kind, id, s), { cb });
@@ -85,7 +98,14 @@ function requireExtension(self, name, version) {
   if (!ext || ext.indexOf(version) === -1) throw new Error(UNSUPPORTED);
 }
 
-/** An EXTENDED request: the name, then the body its fields make. */
+/**
+ * An EXTENDED request: the name, then the body its fields make.
+ * @param {import('../sftp')} self
+ * @param {string} name
+ * @param {Buffer} body
+ * @param {Function} [cb]
+ * @param {(data: Buffer, cb: Function) => void} [onReply] decodes the EXTENDED_REPLY
+ */
 function extended(self, name, body, cb, onReply) {
   return send(self, name, (id) => self._native.extended(id, name, body), { cb, extended: onReply });
 }
@@ -110,6 +130,7 @@ function nameResult(missing, cb) {
   };
 }
 
+/** @satisfies {ThisType<import('../sftp')>} */
 const methods = {
   createReadStream(path, options) {
     clientOnly(this);

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // createReadStream/createWriteStream: fs.ReadStream and fs.WriteStream over
 // an SFTP handle, with 0.4.10's options, events ('open', 'ready', 'close')
@@ -126,7 +127,10 @@ function openFile(stream, then) {
   });
 }
 
-/** _destroy for both: close the handle (after the open, if one is under way). */
+/**
+ * _destroy for both: close the handle (after the open, if one is under way).
+ * @this {ReadStream | WriteStream}
+ */
 function destroyFile(err, cb) {
   if (this._opening) {
     const close = () => closeFile(this, cb, err);
@@ -153,6 +157,18 @@ const pending = {
 };
 
 class ReadStream extends Readable {
+  // Set by setUp(); declared for tsc, in the order setUp sets them.
+  /** @type {string} */ path;
+  /** @type {string} */ flags;
+  /** @type {string | number} */ mode;
+  /** @type {number | undefined} */ start;
+  /** @type {boolean} */ autoClose;
+  /** @type {number} */ pos;
+  /** @type {Buffer | null} */ handle;
+  /** @type {import('../sftp')} */ sftp;
+  /** @type {boolean} */ _opening;
+  /** @type {Array<(() => void) & { closes?: boolean }>} */ _whenOpen;
+
   constructor(sftp, path, options_) {
     const options = streamOptions(ownOptions(options_));
     if (options.highWaterMark === undefined) options.highWaterMark = 64 * 1024;
@@ -192,13 +208,26 @@ class ReadStream extends Readable {
   }
 
   close(cb) {
-    this.destroy(null, cb);
+    // destroy(err, cb) is Node's (lib/internal/streams/destroy.js); @types/node has no cb.
+    /** @type {any} */ (this).destroy(null, cb);
   }
 }
 ReadStream.prototype._destroy = destroyFile;
 Object.defineProperty(ReadStream.prototype, 'pending', pending);
 
 class WriteStream extends Writable {
+  // Set by setUp(); declared for tsc, in the order setUp sets them.
+  /** @type {string} */ path;
+  /** @type {string} */ flags;
+  /** @type {string | number} */ mode;
+  /** @type {number | undefined} */ start;
+  /** @type {boolean} */ autoClose;
+  /** @type {number} */ pos;
+  /** @type {Buffer | null} */ handle;
+  /** @type {import('../sftp')} */ sftp;
+  /** @type {boolean} */ _opening;
+  /** @type {Array<(() => void) & { closes?: boolean }>} */ _whenOpen;
+
   constructor(sftp, path, options_) {
     const options = streamOptions(ownOptions(options_));
     super(options);

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // Whole-file helpers on an SFTPStream, with fs.readFile/writeFile's argument
 // forms. SFTP v3 has no "current position", so every read and write carries
@@ -89,6 +90,7 @@ function readAll(sftp, handle, size, encoding, done) {
   }
   function finish() {
     sftp.close(handle, (err) => {
+      /** @type {Buffer | string} */
       let data = buffer.subarray(0, pos);
       if (encoding) data = data.toString(encoding);
       done(err, data);

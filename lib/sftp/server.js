@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // SFTPStream's server replies, mixed into its prototype: STATUS, HANDLE,
 // DATA, NAME and ATTRS with 0.4.10's argument checks, plus EXTENDED_REPLY.
@@ -18,6 +19,7 @@ function out(self, what, packet) {
 /** A NAME entry's string field: a non-empty string, else empty. */
 const field = (name, key) => (name && typeof name[key] === 'string' ? name[key] : '');
 
+/** @satisfies {ThisType<import('../sftp')>} */
 const methods = {
   status(id, code, message, lang) {
     serverOnly(this);

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // SFTP v3 constants, open-flag strings, the Stats class and attribute
 // normalisation: the parts of SFTPStream's API that are plain data.
@@ -57,7 +58,7 @@ const FLAG_STRINGS = [
   ['ax+', APPEND | CREAT | READ | WRITE | EXCL],
   ['xa+', APPEND | CREAT | READ | WRITE | EXCL],
 ];
-const FLAGS_BY_STRING = new Map(FLAG_STRINGS);
+const FLAGS_BY_STRING = new Map(/** @type {Array<[string, number]>} */ (FLAG_STRINGS));
 
 function stringToFlags(str) {
   const flags = FLAGS_BY_STRING.get(str);

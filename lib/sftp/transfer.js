@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // fastGet/fastPut: one file copied between the local fs and an SFTP peer
 // with many reads in flight at once. Each read owns one slot of a shared
@@ -13,6 +14,7 @@ const DEFAULTS = { concurrency: 64, chunkSize: 32768 };
 const positive = (n) => typeof n === 'number' && n > 0 && !Number.isNaN(n);
 
 function options(opts) {
+  /** @type {{ concurrency: number, chunkSize: number, fileSize?: number, step?: (total: number, chunk: number, size: number) => void, mode?: number }} */
   const o = { ...DEFAULTS, fileSize: undefined, step: undefined, mode: undefined };
   if (typeof opts !== 'object' || opts === null) return o;
   if (positive(opts.concurrency)) o.concurrency = opts.concurrency;

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // SSH2Stream's constructor config: 0.4.10's keys and validation errors,
 // turned into the plain object the native session takes.

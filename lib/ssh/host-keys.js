@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // A server's host keys as the native session takes them: [type, key] pairs
 // of native key handles, from 0.4.10's `hostKeys` object (type -> parsed key

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // 0.4.10's debug lines for a key exchange: for each kind of algorithm, the
 // list each side offered ("(local) ...", "(remote) ...") and what was

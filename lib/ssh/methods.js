@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // SSH2Stream's write methods, with 0.4.10's argument handling and defaults.
 // Each hands typed values to the native session, which builds and seals the
@@ -13,6 +14,7 @@ const SERVER_ONLY = 'Server-only method called in client mode';
 
 // wantReply defaults to true unless explicitly false-ish other than undefined.
 const reply = (wantReply) => wantReply === undefined || wantReply === true;
+/** @type {(v: unknown, enc?: BufferEncoding) => Buffer} */
 const bytes = (v, enc = 'utf8') => (Buffer.isBuffer(v) ? v : Buffer.from(String(v), enc));
 
 function clientOnly(self) {
@@ -22,6 +24,7 @@ function serverOnly(self) {
   if (!self.server) throw new Error(SERVER_ONLY);
 }
 
+/** @satisfies {ThisType<import('../ssh')>} */
 const common = {
   disconnect(reason) {
     if (DISCONNECT_REASON[reason] === undefined || typeof reason !== 'number') reason = DISCONNECT_REASON.BY_APPLICATION;
@@ -81,6 +84,7 @@ const common = {
   },
 };
 
+/** @satisfies {ThisType<import('../ssh')>} */
 const client = {
   service(svcName) {
     clientOnly(this);
@@ -253,6 +257,7 @@ const client = {
   },
 };
 
+/** @satisfies {ThisType<import('../ssh')>} */
 const server = {
   serviceAccept(svcName) {
     serverOnly(this);
@@ -417,6 +422,8 @@ function decodePtyModes(info) {
   if (info && Buffer.isBuffer(info.modes)) info.modes = modesFromBytes(info.modes);
   return info;
 }
+
+/** @typedef {typeof common & typeof client & typeof server} Methods what install() adds to SSH2Stream.prototype */
 
 function install(SSH2Stream) {
   Object.assign(SSH2Stream.prototype, common, client, server);

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // Encoded terminal modes (RFC 4254 section 8) <-> 0.4.10's object keyed by
 // mode name, using constants.TERMINAL_MODE as the table of names.
