@@ -8,6 +8,7 @@
 //! The bytes on the wire are the same (the tests compare them with
 //! aws-lc-rs's).
 
+use super::packet_io::{append_with, Framing, OpenPacket, PacketIo, Refusal, SealPacket, Span};
 use aws_lc_sys as sys;
 use std::mem::MaybeUninit;
 use zeroize::Zeroizing;
@@ -16,9 +17,77 @@ pub const TAG_LEN: usize = 16;
 /// ChaCha20's block: the keystream position advances in these.
 const BLOCK: usize = 64;
 
+const FRAMING: Framing = Framing {
+    block: 8,
+    tag_len: TAG_LEN,
+    aligns_length: false,
+};
+
+/// One direction's key for opening.
+pub struct OpeningKey(Keys);
+
+/// One direction's key for sealing.
+pub struct SealingKey(Keys);
+
+impl OpeningKey {
+    /// From the direction's 64 bytes of key material.
+    pub fn new(material: &[u8; 64]) -> OpeningKey {
+        OpeningKey(Keys::new(material))
+    }
+}
+
+impl SealingKey {
+    /// From the direction's 64 bytes of key material.
+    pub fn new(material: &[u8; 64]) -> SealingKey {
+        SealingKey(Keys::new(material))
+    }
+}
+
+impl OpenPacket for OpeningKey {
+    fn framing(&self) -> Framing {
+        FRAMING
+    }
+
+    fn peek_length(&self, seq: u32, input: &[u8]) -> Option<usize> {
+        let field: [u8; 4] = input.get(..4)?.try_into().ok()?;
+        Some(u32::from_be_bytes(self.0.length(seq, field)) as usize)
+    }
+
+    /// The tag is checked on the input before anything is written.
+    fn open(&mut self, seq: u32, span: Span, io: &mut PacketIo<'_>) -> Result<(), Refusal> {
+        if !self
+            .0
+            .verify(seq, io.input(span.sealed()), io.input(span.tag()))
+        {
+            return Err(Refusal::Mac);
+        }
+        let key = &self.0.main;
+        // `transform`'s pointers are what `chacha20` asks for.
+        io.transform(span.body(), |input, output, n| {
+            chacha20(output, input, n, key, &nonce(seq), 1)
+        });
+        io.output(span.head())
+            .copy_from_slice(&(span.len as u32).to_be_bytes());
+        io.pass(span.tag());
+        Ok(())
+    }
+}
+
+impl SealPacket for SealingKey {
+    fn framing(&self) -> Framing {
+        FRAMING
+    }
+
+    fn seal(&mut self, seq: u32, length: [u8; 4], parts: &[&[u8]], out: &mut Vec<u8>) {
+        let total = 4 + parts.iter().map(|p| p.len()).sum::<usize>() + TAG_LEN;
+        // SAFETY: Keys::seal writes all `total` bytes when it returns true.
+        unsafe { append_with(out, total, |room| self.0.seal(seq, length, parts, room)) }
+    }
+}
+
 /// One direction's 64 bytes of key material: K_2 (payload and Poly1305
 /// key) then K_1 (the packet_length field).
-pub struct ChachaKeys {
+struct Keys {
     main: Zeroizing<[u8; 32]>,
     header: Zeroizing<[u8; 32]>,
 }
@@ -44,17 +113,17 @@ fn chacha20(
     unsafe { sys::CRYPTO_chacha_20(out, input, len, key.as_ptr(), nonce.as_ptr(), counter) }
 }
 
-impl ChachaKeys {
-    pub fn new(material: &[u8; 64]) -> ChachaKeys {
+impl Keys {
+    fn new(material: &[u8; 64]) -> Keys {
         let mut main = Zeroizing::new([0u8; 32]);
         let mut header = Zeroizing::new([0u8; 32]);
         main.copy_from_slice(&material[..32]);
         header.copy_from_slice(&material[32..]);
-        ChachaKeys { main, header }
+        Keys { main, header }
     }
 
     /// The packet_length field encrypted or decrypted (the same operation).
-    pub fn length(&self, seq: u32, field: [u8; 4]) -> [u8; 4] {
+    fn length(&self, seq: u32, field: [u8; 4]) -> [u8; 4] {
         let mut out = field;
         chacha20(
             out.as_mut_ptr(),
@@ -98,7 +167,7 @@ impl ChachaKeys {
     /// it; only a block that straddles parts is gathered first. False (and
     /// nothing promised about `out`) when `out` is shorter than
     /// 4 + body + TAG_LEN.
-    pub fn seal(
+    fn seal(
         &self,
         seq: u32,
         length: [u8; 4],
@@ -188,29 +257,12 @@ impl ChachaKeys {
 
     /// Whether `tag` is the Poly1305 tag of `sealed` (encrypted length and
     /// body), compared in constant time.
-    pub fn verify(&self, seq: u32, sealed: &[u8], tag: &[u8]) -> bool {
+    fn verify(&self, seq: u32, sealed: &[u8], tag: &[u8]) -> bool {
         let expect = self.tag(seq, sealed);
         // SAFETY: both are TAG_LEN bytes.
         tag.len() == TAG_LEN
             && unsafe { sys::CRYPTO_memcmp(expect.as_ptr().cast(), tag.as_ptr().cast(), TAG_LEN) }
                 == 0
-    }
-
-    /// Decrypts a verified body from `src` into `dst` (the same length), or
-    /// in place when they are the same buffer (`src` None).
-    pub fn decrypt(&self, seq: u32, src: Option<&[u8]>, dst: &mut [u8]) {
-        let input = src.map_or(dst.as_ptr(), |s| {
-            assert_eq!(s.len(), dst.len());
-            s.as_ptr()
-        });
-        chacha20(
-            dst.as_mut_ptr(),
-            input,
-            dst.len(),
-            &self.main,
-            &nonce(seq),
-            1,
-        );
     }
 }
 
@@ -227,18 +279,9 @@ mod tests {
         m
     }
 
-    fn seal_into_vec(keys: &ChachaKeys, seq: u32, length: [u8; 4], parts: &[&[u8]]) -> Vec<u8> {
-        let total = 4 + parts.iter().map(|p| p.len()).sum::<usize>() + TAG_LEN;
-        let mut out = Vec::with_capacity(total);
-        assert!(keys.seal(seq, length, parts, &mut out.spare_capacity_mut()[..total]));
-        // SAFETY: seal wrote all `total` bytes.
-        unsafe { out.set_len(total) };
-        out
-    }
-
     #[test]
     fn sealing_from_parts_gives_aws_lc_rs_bytes_for_any_split() {
-        let keys = ChachaKeys::new(&material());
+        let mut keys = SealingKey::new(&material());
         let sealer = reference::SealingKey::new(&material());
         let mut rng = crate::test_rng(11);
         for body_len in [8usize, 15, 63, 64, 65, 127, 128, 200, 1000, 4096 + 37] {
@@ -260,34 +303,39 @@ mod tests {
                     &body[cuts[1]..cuts[2]],
                     &body[cuts[2]..],
                 ];
-                assert_eq!(
-                    seal_into_vec(&keys, seq, length, &parts),
-                    expect,
-                    "{body_len} {cuts:?}"
-                );
+                let mut out = vec![1, 2];
+                keys.seal(seq, length, &parts, &mut out);
+                assert_eq!(out[2..], expect, "{body_len} {cuts:?}");
             }
         }
     }
 
     #[test]
     fn opens_what_aws_lc_rs_seals_and_refuses_a_flipped_bit() {
-        let keys = ChachaKeys::new(&material());
+        let mut keys = OpeningKey::new(&material());
         let sealer = reference::SealingKey::new(&material());
         let body = vec![0x5Au8; 300];
         let length = 300u32.to_be_bytes();
         let mut wire = [&length[..], &body].concat();
         let mut tag = [0u8; TAG_LEN];
         sealer.seal_in_place(9, &mut wire, &mut tag);
-        assert_eq!(keys.length(9, wire[..4].try_into().unwrap()), length);
-        assert!(keys.verify(9, &wire, &tag));
-        let mut out = vec![0u8; 300];
-        keys.decrypt(9, Some(&wire[4..]), &mut out);
-        assert_eq!(out, body);
-        let mut in_place = wire[4..].to_vec();
-        keys.decrypt(9, None, &mut in_place);
-        assert_eq!(in_place, body);
-        assert!(!keys.verify(10, &wire, &tag), "another sequence number");
+        wire.extend_from_slice(&tag);
+        assert_eq!(keys.peek_length(9, &wire), Some(300));
+        let span = Span::new(300, FRAMING);
+        let mut across = vec![0u8; wire.len()];
+        keys.open(9, span, &mut PacketIo::across(&wire, &mut across))
+            .unwrap();
+        let mut in_place = wire.clone();
+        keys.open(9, span, &mut PacketIo::in_place(&mut in_place))
+            .unwrap();
+        let expect = [&length[..], &body, &tag].concat();
+        assert_eq!((&across, &in_place), (&expect, &expect));
+        let another_seq = keys.open(10, span, &mut PacketIo::in_place(&mut wire.clone()));
+        assert_eq!(another_seq, Err(Refusal::Mac));
         wire[100] ^= 1;
-        assert!(!keys.verify(9, &wire, &tag));
+        let mut dst = vec![0xAA; wire.len()];
+        let flipped = keys.open(9, span, &mut PacketIo::across(&wire, &mut dst));
+        assert_eq!(flipped, Err(Refusal::Mac));
+        assert!(dst.iter().all(|&b| b == 0xAA), "nothing written");
     }
 }

@@ -73,7 +73,7 @@ impl EvpAlg {
 }
 
 /// An owned EVP_CIPHER_CTX, freed on drop (EvpCipher here, and the GCM
-/// sealer in gcm_seal.rs).
+/// sealing key in gcm.rs).
 pub struct CipherCtx(*mut sys::EVP_CIPHER_CTX);
 
 // SAFETY: the context is only used through its owner's &mut self; aws-lc
@@ -163,20 +163,13 @@ impl EvpCipher {
         unsafe { self.update(ptr, ptr, len) }
     }
 
-    /// Like `apply`, reading `src` and writing `dst` (same length): the
-    /// received bytes are decrypted straight into the buffer JS gets.
-    pub fn apply_into(&mut self, src: &[u8], dst: &mut [u8]) -> bool {
-        if src.len() != dst.len() {
-            return false;
-        }
-        // SAFETY: two distinct buffers of `src.len()` bytes.
-        unsafe { self.update(src.as_ptr(), dst.as_mut_ptr(), src.len()) }
-    }
-
+    /// Encrypts or decrypts `len` bytes from `input` into `output` (the
+    /// stream carries on from the last call), false when aws-lc fails.
+    ///
     /// # Safety
     /// `input` and `output` are valid for `len` bytes each, and either the
     /// same or not overlapping.
-    unsafe fn update(&mut self, input: *const u8, output: *mut u8, len: usize) -> bool {
+    pub unsafe fn update(&mut self, input: *const u8, output: *mut u8, len: usize) -> bool {
         if len == 0 {
             return true;
         }

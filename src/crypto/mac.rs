@@ -133,7 +133,8 @@ impl Mac {
         }
     }
 
-    fn tag(&mut self, seq: u32, data: &[u8]) -> [u8; 64] {
+    /// The MAC of `seq || data`: its first `spec.out_len` bytes.
+    pub fn tag(&mut self, seq: u32, data: &[u8]) -> [u8; 64] {
         let mut out = [0u8; 64];
         let ctx = match &self.backend {
             Backend::AwsLc(ctx) => *ctx,

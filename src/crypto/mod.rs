@@ -1,17 +1,21 @@
 //! The algorithms behind the transport, each named as SSH names it: packet
-//! ciphers and MACs (what protects a packet), key agreement and its
-//! groups, and the big-number arithmetic under DH and the legacy key types.
+//! ciphers and MACs (what protects a packet: per algorithm an opening key
+//! and a sealing key, `packet_io`), key agreement and its groups, and the
+//! big-number arithmetic under DH and the legacy key types.
 //! Everything comes from aws-lc (aws-lc-rs, or aws-lc-sys where the safe API
 //! stops). The transport and the key code use this module; it uses neither.
 
 pub mod bignum;
 pub mod chacha;
+pub mod cipher_mac;
+pub mod cleartext;
 pub mod cpu;
 mod dh_groups;
 pub mod evp;
-pub mod gcm_seal;
+pub mod gcm;
 pub mod kex;
 pub mod mac;
+pub mod packet_io;
 pub mod signature;
 
 use evp::EvpAlg;
