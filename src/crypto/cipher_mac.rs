@@ -11,6 +11,18 @@ use super::mac::{Mac, MacSpec};
 use super::packet_io::{clear_length, Framing, OpenPacket, PacketIo, Refusal, SealPacket, Span};
 use std::ops::Range;
 
+/// The cipher context and MAC key of either direction.
+fn keyed(
+    alg: EvpAlg,
+    (key, iv, encrypt): (&[u8], &[u8], bool),
+    (mac, mac_key): (MacSpec, &[u8]),
+) -> Option<(EvpCipher, Mac)> {
+    Some((
+        EvpCipher::new(alg, key, iv, encrypt)?,
+        Mac::new(mac, mac_key)?,
+    ))
+}
+
 fn framing(cipher: &EvpCipher, mac: &Mac) -> Framing {
     Framing {
         block: cipher.alg.block_len().max(8),
@@ -37,16 +49,11 @@ pub struct SealingKey {
 
 impl OpeningKey {
     /// None when a key or IV length is wrong or aws-lc refuses them.
-    pub fn new(
-        alg: EvpAlg,
-        key: &[u8],
-        iv: &[u8],
-        mac: MacSpec,
-        mac_key: &[u8],
-    ) -> Option<OpeningKey> {
+    pub fn new(alg: EvpAlg, key: &[u8], iv: &[u8], mac: (MacSpec, &[u8])) -> Option<OpeningKey> {
+        let (cipher, mac) = keyed(alg, (key, iv, false), mac)?;
         Some(OpeningKey {
-            cipher: EvpCipher::new(alg, key, iv, false)?,
-            mac: Mac::new(mac, mac_key)?,
+            cipher,
+            mac,
             first_block_done: false,
         })
     }
@@ -133,17 +140,9 @@ impl OpenPacket for OpeningKey {
 
 impl SealingKey {
     /// None when a key or IV length is wrong or aws-lc refuses them.
-    pub fn new(
-        alg: EvpAlg,
-        key: &[u8],
-        iv: &[u8],
-        mac: MacSpec,
-        mac_key: &[u8],
-    ) -> Option<SealingKey> {
-        Some(SealingKey {
-            cipher: EvpCipher::new(alg, key, iv, true)?,
-            mac: Mac::new(mac, mac_key)?,
-        })
+    pub fn new(alg: EvpAlg, key: &[u8], iv: &[u8], mac: (MacSpec, &[u8])) -> Option<SealingKey> {
+        let (cipher, mac) = keyed(alg, (key, iv, true), mac)?;
+        Some(SealingKey { cipher, mac })
     }
 }
 
@@ -189,8 +188,8 @@ mod tests {
         let spec = MacSpec::from_name(mac).unwrap();
         let (key, iv, mac_key) = ([5; 16], [3; 16], vec![7; spec.key_len()]);
         (
-            SealingKey::new(EvpAlg::Aes128Cbc, &key, &iv, spec, &mac_key).unwrap(),
-            OpeningKey::new(EvpAlg::Aes128Cbc, &key, &iv, spec, &mac_key).unwrap(),
+            SealingKey::new(EvpAlg::Aes128Cbc, &key, &iv, (spec, &mac_key)).unwrap(),
+            OpeningKey::new(EvpAlg::Aes128Cbc, &key, &iv, (spec, &mac_key)).unwrap(),
         )
     }
 

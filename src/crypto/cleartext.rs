@@ -1,7 +1,7 @@
 //! No protection: the packets before the first NEWKEYS (RFC 4253 6), in
 //! clear with no MAC, padded to 8 bytes counting the length field.
 
-use super::packet_io::{clear_length, Framing, OpenPacket, PacketIo, Refusal, SealPacket, Span};
+use super::packet_io::{Framing, OpenPacket, PacketIo, Refusal, SealPacket, Span};
 
 const FRAMING: Framing = Framing {
     block: 8,
@@ -20,10 +20,6 @@ pub struct SealingKey;
 impl OpenPacket for OpeningKey {
     fn framing(&self) -> Framing {
         FRAMING
-    }
-
-    fn peek_length(&self, _seq: u32, input: &[u8]) -> Option<usize> {
-        clear_length(input)
     }
 
     fn open(&mut self, _seq: u32, span: Span, io: &mut PacketIo<'_>) -> Result<(), Refusal> {

@@ -13,9 +13,7 @@
 //! wire are the same (the tests compare them with aws-lc-rs's).
 
 use super::evp::CipherCtx;
-use super::packet_io::{
-    append_with, clear_length, Framing, OpenPacket, PacketIo, Refusal, SealPacket, Span,
-};
+use super::packet_io::{append_with, Framing, OpenPacket, PacketIo, Refusal, SealPacket, Span};
 use aws_lc_sys as sys;
 use std::mem::MaybeUninit;
 use std::os::raw::c_int;
@@ -87,10 +85,6 @@ impl OpeningKey {
 impl OpenPacket for OpeningKey {
     fn framing(&self) -> Framing {
         FRAMING
-    }
-
-    fn peek_length(&self, _seq: u32, input: &[u8]) -> Option<usize> {
-        clear_length(input)
     }
 
     fn open(&mut self, _seq: u32, span: Span, io: &mut PacketIo<'_>) -> Result<(), Refusal> {

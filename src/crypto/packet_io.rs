@@ -91,7 +91,10 @@ pub trait OpenPacket {
     /// The packet_length of the packet at the front of `input`, when it
     /// can be read without changing anything: None while too few bytes
     /// are there, or while the field is encrypted with the first block.
-    fn peek_length(&self, seq: u32, input: &[u8]) -> Option<usize>;
+    /// In clear unless the cipher says otherwise.
+    fn peek_length(&self, _seq: u32, input: &[u8]) -> Option<usize> {
+        clear_length(input)
+    }
 
     /// The packet_length of the packet at the front of `io`, decrypting
     /// into the output what reading it takes. Ok(None): too few bytes.

@@ -70,46 +70,6 @@ macro_rules! each {
     };
 }
 
-/// The 64 bytes of chacha20-poly1305's two keys.
-fn chacha_material(k: &DirectionKeys) -> Option<&[u8; 64]> {
-    k.key.get(..64)?.try_into().ok()
-}
-
-impl OpeningKey {
-    /// None when the key material does not fit the algorithm (or, for a
-    /// cipher with a separate MAC, no MAC was negotiated).
-    pub fn new(k: &DirectionKeys) -> Option<OpeningKey> {
-        Some(match k.cipher {
-            CipherSpec::AesGcm { key_len } => {
-                OpeningKey::Gcm(gcm::OpeningKey::new(k.key.get(..key_len)?, &k.iv)?)
-            }
-            CipherSpec::ChaCha20Poly1305 => {
-                OpeningKey::Chacha(Box::new(chacha::OpeningKey::new(chacha_material(k)?)))
-            }
-            CipherSpec::Evp(alg) => OpeningKey::CipherMac(Box::new(cipher_mac::OpeningKey::new(
-                alg, &k.key, &k.iv, k.mac?, &k.mac_key,
-            )?)),
-        })
-    }
-}
-
-impl SealingKey {
-    /// As `OpeningKey::new`.
-    pub fn new(k: &DirectionKeys) -> Option<SealingKey> {
-        Some(match k.cipher {
-            CipherSpec::AesGcm { key_len } => {
-                SealingKey::Gcm(gcm::SealingKey::new(k.key.get(..key_len)?, &k.iv)?)
-            }
-            CipherSpec::ChaCha20Poly1305 => {
-                SealingKey::Chacha(Box::new(chacha::SealingKey::new(chacha_material(k)?)))
-            }
-            CipherSpec::Evp(alg) => SealingKey::CipherMac(Box::new(cipher_mac::SealingKey::new(
-                alg, &k.key, &k.iv, k.mac?, &k.mac_key,
-            )?)),
-        })
-    }
-}
-
 impl OpenPacket for OpeningKey {
     fn framing(&self) -> Framing {
         each!(OpeningKey, self, k => k.framing())
@@ -146,10 +106,32 @@ impl SealPacket for SealingKey {
     }
 }
 
-/// What packet.rs (and its tests) read of either key's framing.
-macro_rules! framing_of {
+/// Either direction's `new`, from the derived keys (each algorithm names
+/// its two key types alike), and what packet.rs (and its tests) read of
+/// the key's framing.
+macro_rules! direction_key {
     ($enum:ident, $trait:ident) => {
         impl $enum {
+            /// None when the key material does not fit the algorithm (or,
+            /// for a cipher with a separate MAC, no MAC was negotiated).
+            pub fn new(k: &DirectionKeys) -> Option<$enum> {
+                Some(match k.cipher {
+                    CipherSpec::AesGcm { key_len } => {
+                        $enum::Gcm(gcm::$enum::new(k.key.get(..key_len)?, &k.iv)?)
+                    }
+                    CipherSpec::ChaCha20Poly1305 => {
+                        let material = k.key.get(..64)?.try_into().ok()?;
+                        $enum::Chacha(Box::new(chacha::$enum::new(material)))
+                    }
+                    CipherSpec::Evp(alg) => $enum::CipherMac(Box::new(cipher_mac::$enum::new(
+                        alg,
+                        &k.key,
+                        &k.iv,
+                        (k.mac?, &k.mac_key),
+                    )?)),
+                })
+            }
+
             /// Padding aligns to this.
             pub fn block_len(&self) -> usize {
                 $trait::framing(self).block
@@ -168,8 +150,8 @@ macro_rules! framing_of {
     };
 }
 
-framing_of!(OpeningKey, OpenPacket);
-framing_of!(SealingKey, SealPacket);
+direction_key!(OpeningKey, OpenPacket);
+direction_key!(SealingKey, SealPacket);
 
 #[cfg(test)]
 mod tests {
