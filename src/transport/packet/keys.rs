@@ -157,6 +157,15 @@ direction_key!(SealingKey, SealPacket);
 mod tests {
     use super::*;
 
+    /// The engine may open a large chunk's packets on another thread,
+    /// taking the opener there (issue 17's detached opening).
+    #[test]
+    fn both_keys_can_move_to_another_thread() {
+        fn sendable<T: Send>() {}
+        sendable::<OpeningKey>();
+        sendable::<SealingKey>();
+    }
+
     #[test]
     fn the_enums_stay_small() {
         assert!(std::mem::size_of::<OpeningKey>() <= 32);
