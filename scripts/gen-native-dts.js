@@ -41,20 +41,8 @@ export type ParsedKeys =
   | { error: string; keys?: undefined; many?: undefined }
   | { error?: undefined; keys: NativeKey[]; many: boolean };
 
-/** A statvfs@openssh.com reply, 0.4.10's field names. */
-export interface StatvfsReply {
-  f_bsize: number;
-  f_frsize: number;
-  f_blocks: number;
-  f_bfree: number;
-  f_bavail: number;
-  f_files: number;
-  f_ffree: number;
-  f_favail: number;
-  f_sid: number;
-  f_flag: number;
-  f_namemax: number;
-}
+/** A statvfs@openssh.com reply, 0.4.10's field names: the public StatVFS. */
+export type StatvfsReply = import('../index').StatVFS;
 
 /** A limits@openssh.com reply. */
 export interface LimitsReply {
