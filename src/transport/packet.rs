@@ -14,8 +14,11 @@ use crate::crypto::CipherSpec;
 use crate::transport::rekey_limit::{Direction, Usage};
 use crate::wire::Reader;
 use aws_lc_rs::aead::{self, Aad, LessSafeKey, Nonce, UnboundKey};
+use padding::PadPool;
 use std::ops::Range;
 use zeroize::Zeroizing;
+
+mod padding;
 
 /// Keys for one direction, from the key derivation of RFC 4253 7.2.
 pub struct DirectionKeys {
@@ -167,7 +170,7 @@ pub struct Sealer {
     /// A packet was refused: the keys were exhausted (`usage`).
     pub refused: bool,
     /// Random bytes for padding, refilled in bulk rather than per packet.
-    pad_pool: Vec<u8>,
+    pad_pool: PadPool,
 }
 
 impl Default for Sealer {
@@ -177,7 +180,7 @@ impl Default for Sealer {
             seq: 0,
             usage: Usage::default(),
             refused: false,
-            pad_pool: Vec::new(),
+            pad_pool: PadPool::default(),
         }
     }
 }
@@ -201,17 +204,6 @@ impl Sealer {
             usage: self.usage,
             block: self.prot.block_len(),
         }
-    }
-
-    fn padding(&mut self, n: usize) -> Vec<u8> {
-        if self.pad_pool.len() < n {
-            let mut fresh = vec![0u8; 4096.max(n)];
-            // A failing RNG leaves zero padding, which is still valid.
-            let _ = aws_lc_rs::rand::fill(&mut fresh);
-            self.pad_pool = fresh;
-        }
-        let at = self.pad_pool.len() - n;
-        self.pad_pool.split_off(at)
     }
 
     /// Appends the wire form of one packet carrying `payload` to `out`.
@@ -243,13 +235,14 @@ impl Sealer {
         let start = out.len();
         let total = 4 + packet_len as usize + self.prot.trailer_len();
         out.reserve(total);
-        let padding = self.padding(pad);
+        debug_assert!(pad <= padding::MAX_PADDING);
+        let padding = self.pad_pool.take(pad);
         let seq = self.seq;
         self.usage.count(4 + packet_len as usize, block);
         let length = packet_len.to_be_bytes();
         // An AEAD encrypts the parts from where they lie, without joining
         // them first.
-        let parts = [&[pad as u8][..], head, body, &padding];
+        let parts = [&[pad as u8][..], head, body, padding];
         let sealed = match &mut self.prot {
             Protection::GcmSeal { sealer, iv } => {
                 let room = &mut out.spare_capacity_mut()[..total];
@@ -283,7 +276,7 @@ impl Sealer {
         out.push(pad as u8);
         out.extend_from_slice(head);
         out.extend_from_slice(body);
-        out.extend_from_slice(&padding);
+        out.extend_from_slice(padding);
         match &mut self.prot {
             // Plain; the opening form; the AEADs returned above.
             Protection::Plain
