@@ -11,8 +11,9 @@ const DEFAULT_MAX_PACKET_SIZE = 35000;
 
 const ALGORITHM_KEYS = ['kex', 'serverHostKey', 'cipher', 'hmac', 'compress'];
 
-const DEFAULT_CLIENT_IDENT = `ssh2js${MODULE_VER}`;
-const DEFAULT_SERVER_IDENT = `ssh2js${MODULE_VER}srv`;
+// Whole lines, made once: every stream keeps its ident (config.ident).
+const DEFAULT_CLIENT_IDENT = `SSH-2.0-ssh2js${MODULE_VER}`;
+const DEFAULT_SERVER_IDENT = `SSH-2.0-ssh2js${MODULE_VER}srv`;
 
 const isString = (v) => typeof v === 'string';
 
@@ -76,7 +77,7 @@ function normalize(cfg, noop) {
   out.hostKeys = hostKeys;
 
   // RFC 4253: the identification string must not contain NUL.
-  let ident = `SSH-2.0-${cfg.ident || (server ? DEFAULT_SERVER_IDENT : DEFAULT_CLIENT_IDENT)}`;
+  let ident = cfg.ident ? `SSH-2.0-${cfg.ident}` : server ? DEFAULT_SERVER_IDENT : DEFAULT_CLIENT_IDENT;
   if (ident.includes('\0')) ident = ident.split('\0').join('');
   if (ident.length + 2 > 255) throw new Error('ident too long');
   out.ident = ident;
