@@ -100,7 +100,9 @@ class SSH2Stream extends Base {
     if (config.server) for (const [, key] of hostKeys.toNative(config.hostKeys)) this._native.addHostKey(key);
     this._state = makeCompatState(this);
 
-    if (!this.server) this.on('KEXDH_REPLY', (info) => onKEXDH_REPLY(this, info));
+    // One function for every client stream (it gets the stream as `this`),
+    // not a closure each: an idle connection keeps its listeners.
+    if (!this.server) this.on('KEXDH_REPLY', onKEXDH_REPLY);
 
     this.debug(`DEBUG: Local ident: '${config.ident}'`);
     this._flush();
@@ -502,7 +504,9 @@ SSH2Stream._send = function _send(stream, payload, cb, bypass) {
  * keeps flowing meanwhile (the server's NEWKEYS may already be here), which
  * is also what lets test-kexdh.js replace this listener.
  */
-function onKEXDH_REPLY(self, info) {
+/** @this {SSH2Stream} */
+function onKEXDH_REPLY(info) {
+  const self = this;
   if (!info.firstKex) {
     self._dispatch(self._native.hostKeyVerdict(true));
     return;

@@ -12,6 +12,9 @@ pub mod wire;
 #[cfg(feature = "node")]
 pub mod node;
 
+#[cfg(all(test, not(feature = "alloc-count")))]
+mod test_alloc;
+
 /// How many inputs each property test feeds: `SSH_FUZZ_ITERS` when set
 /// (`npm run fuzz` sets millions), else the test's own count.
 #[cfg(test)]

@@ -11,6 +11,12 @@ const DEFAULT_MAX_PACKET_SIZE = 35000;
 
 const ALGORITHM_KEYS = ['kex', 'serverHostKey', 'cipher', 'hmac', 'compress'];
 
+// Whole lines, made once: every stream keeps its ident (config.ident).
+const DEFAULT_CLIENT_IDENT = `SSH-2.0-ssh2js${MODULE_VER}`;
+const DEFAULT_SERVER_IDENT = `SSH-2.0-ssh2js${MODULE_VER}srv`;
+
+const isString = (v) => typeof v === 'string';
+
 // rekeyLimit, OpenSSH's RekeyLimit: bytes, or a count with a K, M, G or T
 // suffix (powers of 1024). OpenSSH refuses 1 to 15 ("RekeyLimit too small");
 // 0 and 'default' keep the cipher's own limit (src/transport/rekey_limit.rs).
@@ -71,7 +77,8 @@ function normalize(cfg, noop) {
   out.hostKeys = hostKeys;
 
   // RFC 4253: the identification string must not contain NUL.
-  const ident = `SSH-2.0-${cfg.ident || `ssh2js${MODULE_VER}${server ? 'srv' : ''}`}`.split('\0').join('');
+  let ident = cfg.ident ? `SSH-2.0-${cfg.ident}` : server ? DEFAULT_SERVER_IDENT : DEFAULT_CLIENT_IDENT;
+  if (ident.includes('\0')) ident = ident.split('\0').join('');
   if (ident.length + 2 > 255) throw new Error('ident too long');
   out.ident = ident;
 
@@ -79,7 +86,9 @@ function normalize(cfg, noop) {
   if (typeof algos === 'object' && algos !== null) {
     for (const key of ALGORITHM_KEYS) {
       const list = algos[key];
-      if (Array.isArray(list) && list.length > 0) out.algorithms[key] = list.map(String);
+      // The app's own array when it holds names already (0.4.10 kept it
+      // so too): a server's streams all share its config's lists.
+      if (Array.isArray(list) && list.length > 0) out.algorithms[key] = list.every(isString) ? list : list.map(String);
     }
   }
 

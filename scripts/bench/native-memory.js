@@ -2,7 +2,8 @@
 // Where an idle connection's memory goes: `node scripts/bench/native-memory.js [pairs]`
 // builds the addon with the `alloc-count` feature (a counting global
 // allocator, kept out of normal builds), then opens <pairs> (default 200)
-// authenticated pairs of this package as memory.js does and prints, per
+// authenticated pairs of this package as memory.js's headline does (20
+// warm-up pairs, V8's young generation held at one size) and prints, per
 // pair: the process's RSS growth after gc(), V8's heap (committed and
 // used), malloc's main arena (the [heap] mapping of /proc/self/smaps, which
 // Rust's and aws-lc's small allocations share with Node's C++), and the
@@ -48,7 +49,7 @@ async function measure(count) {
     const m = process.memoryUsage();
     return { rss: m.rss, v8Committed: m.heapTotal, v8Used: m.heapUsed, mallocArena: mallocArena(), engine: native._engineHeapBytes() };
   };
-  for (let i = 0; i < 5; i++) await connect('ours', { algorithms }); // warm-up
+  for (let i = 0; i < 20; i++) await connect('ours', { algorithms }); // warm-up, as memory.js
   const before = sample();
   const pairs = [];
   for (let i = 0; i < count; i++) pairs.push(await connect('ours', { algorithms }));
@@ -70,7 +71,8 @@ if (process.argv[2] === '--child') {
 } else {
   const count = process.argv[2] || '200';
   build();
-  const r = spawnSync(process.execPath, ['--expose-gc', __filename, '--child', count], {
+  // V8's young generation held at one size, as memory.js's headline does.
+  const r = spawnSync(process.execPath, ['--expose-gc', '--min-semi-space-size=1', '--max-semi-space-size=1', __filename, '--child', count], {
     stdio: 'inherit',
     env: { ...process.env, SSH2_STREAMS_NATIVE_BINARY: OUT },
   });

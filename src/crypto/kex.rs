@@ -180,24 +180,21 @@ impl Ephemeral {
             Group::GroupExchange => None,
             Group::MlKem768X25519 => {
                 let kem = kem::DecapsulationKey::generate(&kem::ML_KEM_768).ok()?;
-                let mut public = kem
-                    .encapsulation_key()
-                    .ok()?
-                    .key_bytes()
-                    .ok()?
-                    .as_ref()
-                    .to_vec();
+                let encapsulation = kem.encapsulation_key().ok()?;
                 let (x25519, x_pub) = ecdh_generate(group)?;
-                public.extend_from_slice(&x_pub);
+                // Joined at its exact size: the transport keeps our public
+                // value for the connection's life (0.4.10's
+                // `_state.outgoing.pubkey`), and appending to a copy of
+                // the 1184-byte key doubled its capacity.
+                let public = [encapsulation.key_bytes().ok()?.as_ref(), &x_pub].concat();
                 Some((Ephemeral::MlKem { kem, x25519 }, public))
             }
             Group::Sntrup761X25519 => {
                 // The crate's seeded generator is ChaCha20 keyed from the
                 // OS generator, so no second RNG crate is needed here.
                 let (pk, sk) = sntrup761::generate_key_from_seed(*random_seed()?);
-                let mut public = pk.as_ref().to_vec();
                 let (x25519, x_pub) = ecdh_generate(group)?;
-                public.extend_from_slice(&x_pub);
+                let public = [pk.as_ref(), &x_pub].concat();
                 Some((
                     Ephemeral::Sntrup {
                         kem: Box::new(sk),

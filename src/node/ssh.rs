@@ -53,7 +53,7 @@ impl AlgorithmPrefs {
         ]
         .map(|v| v.filter(|v| !v.is_empty()));
         if lists.iter().any(Option::is_some) {
-            let own = Arc::make_mut(&mut prefs);
+            let mut own = (*prefs).clone();
             let slots = [
                 &mut own.kex,
                 &mut own.host_key,
@@ -66,6 +66,7 @@ impl AlgorithmPrefs {
                     *slot = list;
                 }
             }
+            prefs = Preferences::shared(own);
         }
         prefs
     }

@@ -37,7 +37,9 @@ impl Framer {
         max: usize,
     ) -> Option<Frame<'a>> {
         if self.handed_out {
-            self.cut.clear();
+            // Freed, not cleared: a cut packet may be the largest allowed,
+            // and an idle session would keep its buffer for good.
+            self.cut = Vec::new();
             self.handed_out = false;
         }
         if self.cut.is_empty() {
@@ -161,6 +163,20 @@ mod tests {
             got.iter().map(|f| f.2).collect::<Vec<_>>(),
             [false, true, true, true]
         );
+    }
+
+    #[test]
+    fn a_gathered_packet_s_buffer_is_freed_once_it_is_handed_out() {
+        let big = frame(103, &[7u8; 40_000]);
+        let mut framer = Framer::default();
+        let (mut a, mut b) = (0, 0);
+        assert!(framer.next(&big[..1000], &mut a, 1 << 20).is_none());
+        assert!(framer.cut.capacity() >= 1000, "the cut start is held");
+        let got = framer.next(&big[1000..], &mut b, 1 << 20);
+        assert!(matches!(got, Some(Frame::Packet(103, body)) if body.len() == 40_000));
+        // The chunk is used up; the next call (the feed loop's last) frees it.
+        assert!(framer.next(&big[1000..], &mut b, 1 << 20).is_none());
+        assert_eq!(framer.cut.capacity(), 0);
     }
 
     #[test]

@@ -125,6 +125,7 @@ impl SessionState {
                 if !self.server =>
             {
                 self.pending.pop_front();
+                self.free_empty_queue();
             }
             _ => {}
         }
@@ -212,7 +213,16 @@ impl SessionState {
         self.server_answer()?;
         self.authenticated = true;
         self.pending.clear();
+        self.free_empty_queue();
         Ok(())
+    }
+
+    /// An empty auth queue gives its buffer back: after user auth a
+    /// connection may stay open for days and never queue again.
+    fn free_empty_queue(&mut self) {
+        if self.pending.is_empty() {
+            self.pending.shrink_to_fit();
+        }
     }
 
     /// Server: answers the oldest request with SUCCESS or FAILURE.

@@ -93,7 +93,7 @@ impl ChannelWindows {
                     .get(&f.recipient)
                     .is_some_and(|ch| ch.remote.is_none())
                 {
-                    self.channels.remove(&f.recipient);
+                    self.forget(f.recipient);
                 }
                 Ok(())
             }
@@ -108,10 +108,19 @@ impl ChannelWindows {
                 Ok(())
             }
             Message::ChannelClose(local) => {
-                self.channels.remove(local);
+                self.forget(*local);
                 Ok(())
             }
             _ => Ok(()),
+        }
+    }
+
+    /// Drops a channel; the table's memory goes with the last one (a
+    /// connection that once had many channels may then idle for days).
+    fn forget(&mut self, local: u32) {
+        self.channels.remove(&local);
+        if self.channels.is_empty() {
+            self.channels = HashMap::new();
         }
     }
 
@@ -285,5 +294,25 @@ mod tests {
         // Untracked now, like a channel never opened: unchecked, as in 0.4.10.
         assert_eq!(w.received(&data(3, 60000)), Ok(()));
         assert_eq!(w.received(&data(42, 60000)), Ok(()));
+    }
+
+    #[test]
+    fn the_table_is_freed_when_its_last_channel_closes() {
+        let mut w = ChannelWindows::default();
+        for local in 0..100 {
+            w.sent(&Message::ChannelOpenConfirmation(ChannelOpenConfirmation {
+                recipient: 1000 + local,
+                sender: local,
+                window: 100,
+                max_packet: 100,
+                extra: &[],
+            }));
+        }
+        for local in 0..99 {
+            w.received(&Message::ChannelClose(local)).unwrap();
+        }
+        assert!(w.channels.capacity() >= 1, "one channel is still open");
+        w.received(&Message::ChannelClose(99)).unwrap();
+        assert_eq!(w.channels.capacity(), 0);
     }
 }

@@ -176,7 +176,10 @@ pub struct Transport {
     out: Vec<u8>,
     opener: Opener,
     sealer: Sealer,
-    kex: Option<KexState>,
+    /// The key exchange in progress: boxed, because its state (both
+    /// KEXINITs, the agreed algorithms, the ephemeral key, the derived keys)
+    /// is most of a transport's size, and an idle connection has none.
+    kex: Option<Box<KexState>>,
     /// The first exchange hash H (wiped when dropped, as every H is).
     session_id: Option<Zeroizing<Vec<u8>>>,
     our_public: Option<Vec<u8>>,
@@ -201,8 +204,9 @@ pub struct Transport {
     /// session ended on a send; the next `feed` reports it.
     exhausted_unreported: bool,
     pub bytes_in_keying: u64,
-    deflate: Option<Deflater>,
-    inflate: Option<Inflater>,
+    /// zlib streams, boxed: most connections negotiate no compression.
+    deflate: Option<Box<Deflater>>,
+    inflate: Option<Box<Inflater>>,
     /// zlib@openssh.com negotiated: start at user-auth success.
     delayed_deflate: bool,
     delayed_inflate: bool,

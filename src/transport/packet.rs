@@ -12,10 +12,12 @@ use crate::crypto::packet_io::{OpenPacket, PacketIo, Refusal, SealPacket, Span};
 use crate::crypto::CipherSpec;
 use crate::transport::rekey_limit::{Direction, Usage};
 use keys::{OpeningKey, SealingKey};
+use padding::PadPool;
 use std::ops::Range;
 use zeroize::Zeroizing;
 
 pub mod keys;
+mod padding;
 
 /// Keys for one direction, from the key derivation of RFC 4253 7.2.
 pub struct DirectionKeys {
@@ -80,7 +82,7 @@ pub struct Sealer {
     /// A packet was refused: the keys were exhausted (`usage`).
     pub refused: bool,
     /// Random bytes for padding, refilled in bulk rather than per packet.
-    pad_pool: Vec<u8>,
+    pad_pool: PadPool,
 }
 
 impl Default for Sealer {
@@ -90,7 +92,7 @@ impl Default for Sealer {
             seq: 0,
             usage: Usage::default(),
             refused: false,
-            pad_pool: Vec::new(),
+            pad_pool: PadPool::default(),
         }
     }
 }
@@ -114,17 +116,6 @@ impl Sealer {
             usage: self.usage,
             block: self.prot.block_len(),
         }
-    }
-
-    fn padding(&mut self, n: usize) -> Vec<u8> {
-        if self.pad_pool.len() < n {
-            let mut fresh = vec![0u8; 4096.max(n)];
-            // A failing RNG leaves zero padding, which is still valid.
-            let _ = aws_lc_rs::rand::fill(&mut fresh);
-            self.pad_pool = fresh;
-        }
-        let at = self.pad_pool.len() - n;
-        self.pad_pool.split_off(at)
     }
 
     /// Appends the wire form of one packet carrying `payload` to `out`.
@@ -154,11 +145,12 @@ impl Sealer {
             pad += block;
         }
         let packet_len = 1 + payload_len + pad;
-        let padding = self.padding(pad);
+        debug_assert!(pad <= padding::MAX_PADDING);
+        let padding = self.pad_pool.take(pad);
         self.usage.count(4 + packet_len, block);
         // The key takes the parts from where they lie: an AEAD encrypts
         // them straight into `out`.
-        let parts = [&[pad as u8][..], head, body, &padding];
+        let parts = [&[pad as u8][..], head, body, padding];
         let length = (packet_len as u32).to_be_bytes();
         self.prot.seal(self.seq, length, &parts, out);
         self.seq = self.seq.wrapping_add(1);

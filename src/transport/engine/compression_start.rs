@@ -11,10 +11,10 @@ impl Transport {
     pub(super) fn start_delayed_compression(&mut self) {
         self.auth_done = true;
         if std::mem::take(&mut self.delayed_deflate) && self.deflate.is_none() {
-            self.deflate = Some(Deflater::new());
+            self.deflate = Some(Box::new(Deflater::new()));
         }
         if std::mem::take(&mut self.delayed_inflate) && self.inflate.is_none() {
-            self.inflate = Some(Inflater::new());
+            self.inflate = Some(Box::new(Inflater::new()));
         }
     }
 
@@ -37,12 +37,12 @@ impl Transport {
         };
         if outgoing {
             if now && self.deflate.is_none() {
-                self.deflate = Some(Deflater::new());
+                self.deflate = Some(Box::new(Deflater::new()));
             }
             self.delayed_deflate = delayed;
         } else {
             if now && self.inflate.is_none() {
-                self.inflate = Some(Inflater::new());
+                self.inflate = Some(Box::new(Inflater::new()));
             }
             self.delayed_inflate = delayed;
         }

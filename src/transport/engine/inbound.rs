@@ -6,8 +6,9 @@
 
 use super::fault::{fault, reason, FaultLevel};
 use super::{Event, Report, Transport};
+use crate::transport::ident::IdentReader;
 use crate::transport::quirks::{bugs_of, Bugs};
-use bytes::Buf;
+use bytes::{Buf, BytesMut};
 
 impl Transport {
     /// Processes received bytes, calling `on_event` for each event.
@@ -30,6 +31,9 @@ impl Transport {
                     data = &data[used..];
                     let Some(header) = header else { return };
                     self.header_done = true;
+                    // The reader's buffers (a greeting may be 64 KiB) are
+                    // not needed again.
+                    self.ident = IdentReader::new(self.cfg.server);
                     self.remote_ident = Some(header.ident_raw.clone());
                     self.peer_bad_dhgex = bugs_of(&header.software).contains(Bugs::BAD_DHGEX);
                     on_event(Event::Report(Report::Header(header)));
@@ -47,6 +51,17 @@ impl Transport {
         if !self.dead {
             inbuf.advance(pos.min(inbuf.len()));
             self.inbuf = inbuf;
+            self.free_empty_inbuf();
+        }
+    }
+
+    /// Gives back the partial-packet buffer once nothing is held in it:
+    /// it grows to a whole packet (35 KB and more), and an idle connection
+    /// would otherwise keep that for its lifetime. Holding a partial
+    /// packet again costs one allocation, next to copying it.
+    fn free_empty_inbuf(&mut self) {
+        if self.inbuf.is_empty() && self.inbuf.capacity() > 0 {
+            self.inbuf = BytesMut::new();
         }
     }
 
@@ -63,11 +78,12 @@ impl Transport {
         &self.inbuf
     }
 
-    /// Forgets the partial packet once the caller has copied it (the
-    /// buffer's memory is kept for the next one).
+    /// Forgets the partial packet once the caller has copied it, and
+    /// frees its buffer (`free_empty_inbuf`).
     pub fn clear_partial(&mut self) {
         self.input_copied += self.inbuf.len() as u64;
         self.inbuf.clear();
+        self.free_empty_inbuf();
     }
 
     /// When a partial packet is held whose length is known and `chunk`

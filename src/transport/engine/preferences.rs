@@ -4,10 +4,10 @@
 
 use crate::crypto;
 use crate::transport::algorithms;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Algorithm preferences by category, in the order to offer them.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Preferences {
     pub kex: Vec<String>,
     pub host_key: Vec<String>,
@@ -43,5 +43,45 @@ impl Preferences {
         DEFAULTS
             .get_or_init(|| Arc::new(Preferences::defaults()))
             .clone()
+    }
+
+    /// `prefs` as an `Arc`, shared with the sessions made before it when
+    /// they named the same lists: a server's connections all come from one
+    /// config, and each kept its own copy of ~20 names (a few hundred
+    /// bytes per idle connection). Only the last distinct set is kept, so
+    /// nothing grows with the number of configs seen.
+    pub fn shared(prefs: Preferences) -> Arc<Preferences> {
+        static LAST: Mutex<Option<Arc<Preferences>>> = Mutex::new(None);
+        let Ok(mut last) = LAST.lock() else {
+            return Arc::new(prefs);
+        };
+        match last.as_ref() {
+            Some(p) if **p == prefs => p.clone(),
+            _ => {
+                let p = Arc::new(prefs);
+                *last = Some(p.clone());
+                p
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_lists_share_one_copy_and_others_get_their_own() {
+        let named = |cipher: &str| Preferences {
+            cipher: vec![cipher.to_owned()],
+            ..Preferences::defaults()
+        };
+        let a = Preferences::shared(named("aes128-gcm@openssh.com"));
+        let b = Preferences::shared(named("aes128-gcm@openssh.com"));
+        assert!(Arc::ptr_eq(&a, &b));
+        let c = Preferences::shared(named("aes256-ctr"));
+        assert!(!Arc::ptr_eq(&a, &c));
+        assert_eq!(c.cipher, ["aes256-ctr"]);
+        assert_eq!(a.cipher, ["aes128-gcm@openssh.com"]);
     }
 }

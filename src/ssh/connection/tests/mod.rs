@@ -5,6 +5,8 @@
 mod auth;
 mod channel;
 mod handshake;
+#[cfg(not(feature = "alloc-count"))]
+mod memory;
 mod receive;
 
 use super::{Config, Connection, Event, Report, Sent};

@@ -113,7 +113,7 @@ impl Transport {
         let ours = init.encode();
         self.seal(&ours);
         self.bytes_in_keying = 0;
-        self.kex = Some(KexState {
+        self.kex = Some(Box::new(KexState {
             ours,
             theirs: None,
             negotiated: None,
@@ -126,7 +126,7 @@ impl Transport {
             ignore_next_kex_packet: false,
             gex_request: None,
             gex_group: None,
-        });
+        }));
     }
 
     /// The peer's KEXINIT: compare it with ours (answering with ours first
