@@ -134,6 +134,26 @@ for (const [mode, label, mib] of [
     higher: true,
   });
 }
+// utils.parseKey of each key format (scripts/bench/parse-keys.js): one
+// worker run per implementation serves every row (see runOne's cache).
+const parseMs = quick ? 100 : 300;
+for (const [field, label] of [
+  ['openssh_ed25519', 'OpenSSH private ssh-ed25519'],
+  ['openssh_ecdsa', 'OpenSSH private ecdsa-sha2-nistp256'],
+  ['openssh_rsa', 'OpenSSH private ssh-rsa 2048'],
+  ['openssh_encrypted', 'OpenSSH private ssh-ed25519, encrypted (bcrypt, 16 rounds)'],
+  ['pem_rsa', 'PEM (PKCS#1) ssh-rsa 2048'],
+  ['ppk_rsa', 'PuTTY PPK v2 ssh-rsa 2048'],
+  ['public_line_ed25519', 'OpenSSH public key line ssh-ed25519'],
+  ['public_line_rsa', 'OpenSSH public key line ssh-rsa 2048'],
+]) {
+  rows.push({
+    name: `utils.parseKey/s, ${label}`,
+    cmd: (impl) => (impl === 'ours' || impl === 'orig' ? ['parse-keys.js', impl, String(parseMs), '5'] : null),
+    field,
+    higher: true,
+  });
+}
 // Both memory rows read the same worker run (see runOne's cache).
 const memoryCmd = (impl) => (impl === 'orig' || impl === 'ours' || impl === 'v1' ? ['memory.js', impl, '200'] : null);
 rows.push({ name: 'memory KB per idle pair (RSS growth after gc)', cmd: memoryCmd, node: ['--expose-gc'], field: 'kbPerPair', higher: false });
