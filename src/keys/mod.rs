@@ -13,6 +13,15 @@
 //!   Ed25519), and [`Key::verify`] for the same form;
 //! - [`Key::generate`] for ed25519, ecdsa and rsa keys.
 //!
+//! What the `ssh-key` crate reads: public key blobs (`PublicKey::from_blob`,
+//! so also the blobs inside public key lines, RFC 4716 and PPK files, and
+//! the key a certificate certifies), each private key's fields in an
+//! OpenSSH file (`openssh::private_key`), and whole certificates
+//! (`cert_check`). What it does not, and so is read here: PEM and PKCS#8
+//! files and RFC 4716 (it has no such reader), the openssh-key-v1 envelope
+//! and the ECDSA scalar in it, PPK files and the public key line's split
+//! (each file says why). Signing, verifying and decrypting are aws-lc's.
+//!
 //! Key derivation for encrypted files is slow by design and runs only in
 //! `parse`: bcrypt_pbkdf costs about 7.4 ms per round on the 2-core build
 //! machine (OpenSSH's default of 16 rounds: 118 ms; 64 rounds: 475 ms,
