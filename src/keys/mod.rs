@@ -33,6 +33,7 @@ pub mod cert_check;
 pub mod certified;
 mod der;
 pub mod error;
+mod mpint;
 mod openssh;
 mod pem;
 mod pem_keys;

@@ -16,7 +16,7 @@ use super::error::{fail, KeyError, KeyResult};
 use super::private::PrivateKey;
 use super::public::Curve;
 use super::sys::{self, FileCipher};
-use super::{pem, Key};
+use super::{mpint, pem, Key};
 use crate::wire::Reader;
 use aws_lc_rs::aead::{self, Aad, LessSafeKey, Nonce, UnboundKey};
 use ssh_key::encoding::Decode;
@@ -237,7 +237,7 @@ fn private_key(key_type: &str, fields: &mut &[u8]) -> KeyResult<PrivateKey> {
     let bad = |_| KeyError::new(MALFORMED);
     match key_type {
         "ssh-rsa" => {
-            let k = RsaKeypair::decode(fields).map_err(bad)?;
+            let k = RsaKeypair::decode(&mut &numbers(fields, 6)?[..]).map_err(bad)?;
             let (public, private) = (k.public(), k.private());
             PrivateKey::rsa(
                 magnitude(public.n())?,
@@ -249,7 +249,7 @@ fn private_key(key_type: &str, fields: &mut &[u8]) -> KeyResult<PrivateKey> {
             )
         }
         "ssh-dss" => {
-            let k = DsaKeypair::decode(fields).map_err(bad)?;
+            let k = DsaKeypair::decode(&mut &numbers(fields, 5)?[..]).map_err(bad)?;
             let public = k.public();
             PrivateKey::dsa(
                 magnitude(public.p())?,
@@ -283,6 +283,15 @@ fn private_key(key_type: &str, fields: &mut &[u8]) -> KeyResult<PrivateKey> {
     }
 }
 
+/// The `count` numbers at the front of `fields`, canonical for `ssh-key`
+/// (`mpint`), in memory wiped after use (they are the private key);
+/// `fields` is left after them.
+fn numbers(fields: &mut &[u8], count: usize) -> KeyResult<Zeroizing<Vec<u8>>> {
+    let (tidy, used) = mpint::canonical(fields, count).ok_or_else(|| KeyError::new(MALFORMED))?;
+    *fields = &fields[used..];
+    Ok(Zeroizing::new(tidy.into_owned()))
+}
+
 /// A positive number's big-endian magnitude.
 fn magnitude(m: &Mpint) -> KeyResult<&[u8]> {
     m.as_positive_bytes()
@@ -294,23 +303,11 @@ mod tests {
     use super::*;
     use crate::wire::Writer;
 
-    /// An unencrypted openssh-key-v1 body holding `keys` (Ed25519), each
-    /// with its comment, cipher name `cipher`.
-    fn body(cipher: &str, keys: &[(&Key, &str)]) -> Vec<u8> {
+    /// An unencrypted openssh-key-v1 body: cipher name `cipher`, the
+    /// public key blobs, and the private keys' fields and comments.
+    fn envelope(cipher: &str, publics: &[&[u8]], keys: &[u8]) -> Vec<u8> {
         let mut section = Writer::new();
-        section.u32(7).u32(7);
-        for (key, comment) in keys {
-            let PrivateKey::Ed25519 { seed, public } = key.private.as_ref().unwrap() else {
-                unreachable!()
-            };
-            let mut pair = seed.to_vec();
-            pair.extend_from_slice(public);
-            section
-                .string(b"ssh-ed25519")
-                .string(public)
-                .string(&pair)
-                .string(comment.as_bytes());
-        }
+        section.u32(7).u32(7).raw(keys);
         let mut section = section.into_vec();
         let mut pad = 1;
         while !section.len().is_multiple_of(8) {
@@ -322,12 +319,66 @@ mod tests {
             .string(cipher.as_bytes())
             .string(b"none")
             .string(b"");
-        w.u32(keys.len() as u32);
-        for (key, _) in keys {
-            w.string(key.public_blob());
+        w.u32(publics.len() as u32);
+        for public in publics {
+            w.string(public);
         }
         w.string(&section);
         w.into_vec()
+    }
+
+    /// `envelope` holding Ed25519 `keys`, each with its comment.
+    fn body(cipher: &str, keys: &[(&Key, &str)]) -> Vec<u8> {
+        let mut fields = Writer::new();
+        for (key, comment) in keys {
+            let PrivateKey::Ed25519 { seed, public } = key.private.as_ref().unwrap() else {
+                unreachable!()
+            };
+            let mut pair = seed.to_vec();
+            pair.extend_from_slice(public);
+            fields
+                .string(b"ssh-ed25519")
+                .string(public)
+                .string(&pair)
+                .string(comment.as_bytes());
+        }
+        let publics: Vec<&[u8]> = keys.iter().map(|(k, _)| k.public_blob()).collect();
+        envelope(cipher, &publics, fields.as_slice())
+    }
+
+    #[test]
+    fn rsa_numbers_with_leading_zeros() {
+        let key = Key::generate("ssh-rsa", 2048).unwrap();
+        let PrivateKey::Rsa {
+            n,
+            e,
+            d,
+            p,
+            q,
+            iqmp,
+            ..
+        } = key.private.as_ref().unwrap()
+        else {
+            unreachable!()
+        };
+        let mut padded_e = vec![0];
+        padded_e.extend_from_slice(e);
+        let mut fields = Writer::new();
+        fields
+            .string(b"ssh-rsa")
+            .mpint_unsigned(n)
+            .string(&padded_e)
+            .mpint_unsigned(d)
+            .mpint_unsigned(iqmp)
+            .mpint_unsigned(p)
+            .mpint_unsigned(q)
+            .string(b"padded");
+        let data = envelope("none", &[key.public_blob()], fields.as_slice());
+        assert!(ssh_key::PrivateKey::from_bytes(&data).is_err());
+        let keys = parse_body(&data, None).unwrap();
+        assert_eq!(keys[0].public, key.public);
+        let sig = keys[0].sign("rsa-sha2-256", b"m").unwrap();
+        assert!(key.verify("rsa-sha2-256", b"m", &sig));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use super::bounds;
 use super::der::{self, oid};
 use super::error::{fail, KeyError, KeyResult};
+use super::mpint;
 use super::sys;
 use crate::crypto::signature;
 use crate::wire::{Reader, Writer};
@@ -201,8 +202,17 @@ impl PublicKey {
             return fail(format!("Unsupported key type: {base}"));
         }
         let algorithm = Algorithm::new(base).map_err(|_| malformed())?;
-        let mut fields = r.rest();
-        let data = KeyData::decode_as(&mut fields, algorithm).map_err(|_| malformed())?;
+        let fields = r.rest();
+        let numbers = match algorithm {
+            Algorithm::Rsa { .. } => 2,
+            Algorithm::Dsa => 4,
+            _ => 0,
+        };
+        let fields = match mpint::canonical(fields, numbers) {
+            Some((tidy, _)) if numbers > 0 => tidy,
+            _ => fields.into(),
+        };
+        let data = KeyData::decode_as(&mut &fields[..], algorithm).map_err(|_| malformed())?;
         PublicKey::from_key_data(&data)
     }
 
@@ -407,7 +417,22 @@ impl PublicKey {
 
 #[cfg(test)]
 mod tests {
-    use super::rsa_hash_for;
+    use super::*;
+
+    #[test]
+    fn blobs_with_leading_zeros_read_as_openssh_reads_them() {
+        let key = crate::keys::Key::generate("ssh-rsa", 2048).unwrap();
+        let PublicKey::Rsa { e, n } = &key.public else {
+            unreachable!()
+        };
+        let mut padded_e = vec![0, 0];
+        padded_e.extend_from_slice(e);
+        let mut w = Writer::new();
+        w.string(b"ssh-rsa").string(&padded_e).mpint_unsigned(n);
+        let blob = w.into_vec();
+        assert!(ssh_key::PublicKey::from_bytes(&blob).is_err());
+        assert_eq!(PublicKey::from_blob(&blob).unwrap(), key.public);
+    }
 
     #[test]
     fn rsa_hashes_by_signature_name_and_certificate_name() {

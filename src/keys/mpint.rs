@@ -1,0 +1,82 @@
+//! Numbers with unneeded leading zero bytes, made canonical before `ssh-key`
+//! reads them. RFC 4251 says an mpint has no such bytes, and `ssh-key`'s
+//! `Mpint` refuses one that has; OpenSSH (`sshbuf_get_bignum2_bytes_direct`
+//! trims them) and 0.4.10 read them, so a key file or a peer's host key
+//! written that way keeps working (`tests::ssh_key_refuses_leading_zeros`).
+
+use crate::wire::{Reader, Writer};
+use std::borrow::Cow;
+
+/// The first `count` strings of `fields`, read as mpints, with unneeded
+/// leading zeros dropped (a negative number is left as it is, for the
+/// reader to refuse), and how many bytes of `fields` they took. Borrowed
+/// when they are canonical already, as every tool writes them. None when
+/// `fields` holds fewer than `count` strings.
+pub fn canonical(fields: &[u8], count: usize) -> Option<(Cow<'_, [u8]>, usize)> {
+    let mut r = Reader::new(fields);
+    let mut numbers = Vec::with_capacity(count);
+    let mut tidy = true;
+    for _ in 0..count {
+        let raw = r.string().ok()?;
+        let zeros = raw.iter().take_while(|&&b| b == 0).count();
+        // One zero stays before a byte whose top bit is set (the sign).
+        let keep = match raw.get(zeros) {
+            Some(&b) if b & 0x80 != 0 => zeros - zeros.min(1),
+            _ => zeros,
+        };
+        tidy &= keep == 0;
+        numbers.push(&raw[keep..]);
+    }
+    let used = fields.len() - r.remaining();
+    if tidy {
+        return Some((Cow::Borrowed(&fields[..used]), used));
+    }
+    let mut w = Writer::with_capacity(used);
+    for n in numbers {
+        w.string(n);
+    }
+    Some((Cow::Owned(w.into_vec()), used))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ssh_key::encoding::Decode;
+    use ssh_key::Mpint;
+
+    fn strings(items: &[&[u8]]) -> Vec<u8> {
+        let mut w = Writer::new();
+        for i in items {
+            w.string(i);
+        }
+        w.into_vec()
+    }
+
+    #[test]
+    fn ssh_key_refuses_leading_zeros() {
+        let padded = strings(&[&[0, 1, 0, 1]]);
+        assert!(Mpint::decode(&mut padded.as_slice()).is_err());
+        let (tidy, used) = canonical(&padded, 1).unwrap();
+        assert_eq!(used, padded.len());
+        assert_eq!(&tidy[..], strings(&[&[1, 0, 1]]));
+        assert!(Mpint::decode(&mut &tidy[..]).is_ok());
+    }
+
+    #[test]
+    fn keeps_the_sign_zero_and_borrows_canonical_input() {
+        let input = strings(&[&[0, 0, 0x80], &[0], &[], &[0x7f], &[0x80, 1], b"rest"]);
+        let (tidy, used) = canonical(&input, 5).unwrap();
+        assert!(matches!(tidy, Cow::Owned(_)));
+        assert_eq!(
+            &tidy[..],
+            strings(&[&[0, 0x80], &[], &[], &[0x7f], &[0x80, 1]])
+        );
+        assert_eq!(&input[used..], strings(&[b"rest"]));
+        let already = strings(&[&[0, 0x80], &[1]]);
+        assert!(matches!(
+            canonical(&already, 2).unwrap().0,
+            Cow::Borrowed(_)
+        ));
+        assert!(canonical(&already, 3).is_none());
+    }
+}
