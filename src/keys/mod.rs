@@ -213,7 +213,12 @@ pub fn parse(data: &[u8], passphrase: Option<&[u8]>) -> KeyResult<Parsed> {
     if data.len() > MAX_KEY_FILE {
         return error::fail("Key data is too large");
     }
-    let text = String::from_utf8_lossy(data);
+    // from_utf8's check is several times faster than from_utf8_lossy's on
+    // the valid UTF-8 every key text is; the result is the same.
+    let text = match std::str::from_utf8(data) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(data),
+    };
     let text = text.trim();
     let Some((key_text, cert_line)) = certified::split(text) else {
         return parse_text(text, passphrase);

@@ -14,28 +14,31 @@ use std::borrow::Cow;
 /// `fields` holds fewer than `count` strings.
 pub fn canonical(fields: &[u8], count: usize) -> Option<(Cow<'_, [u8]>, usize)> {
     let mut r = Reader::new(fields);
-    let mut numbers = Vec::with_capacity(count);
     let mut tidy = true;
     for _ in 0..count {
-        let raw = r.string().ok()?;
-        let zeros = raw.iter().take_while(|&&b| b == 0).count();
-        // One zero stays before a byte whose top bit is set (the sign).
-        let keep = match raw.get(zeros) {
-            Some(&b) if b & 0x80 != 0 => zeros - zeros.min(1),
-            _ => zeros,
-        };
-        tidy &= keep == 0;
-        numbers.push(&raw[keep..]);
+        tidy &= unneeded_zeros(r.string().ok()?) == 0;
     }
     let used = fields.len() - r.remaining();
     if tidy {
         return Some((Cow::Borrowed(&fields[..used]), used));
     }
+    let mut r = Reader::new(fields);
     let mut w = Writer::with_capacity(used);
-    for n in numbers {
-        w.string(n);
+    for _ in 0..count {
+        let raw = r.string().ok()?;
+        w.string(&raw[unneeded_zeros(raw)..]);
     }
     Some((Cow::Owned(w.into_vec()), used))
+}
+
+/// How many leading zero bytes of `raw` a canonical mpint would not have:
+/// all of them, but one before a byte whose top bit is set (the sign).
+fn unneeded_zeros(raw: &[u8]) -> usize {
+    let zeros = raw.iter().take_while(|&&b| b == 0).count();
+    match raw.get(zeros) {
+        Some(&b) if b & 0x80 != 0 => zeros.saturating_sub(1),
+        _ => zeros,
+    }
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ use ssh_key::encoding::Decode;
 use ssh_key::private::{DsaKeypair, Ed25519Keypair, RsaKeypair};
 use ssh_key::public::EcdsaPublicKey;
 use ssh_key::Mpint;
+use std::borrow::Cow;
 use zeroize::Zeroizing;
 
 const MAGIC: &[u8] = b"openssh-key-v1\0";
@@ -80,16 +81,15 @@ impl Cipher {
 
 /// None when `text` is not an OpenSSH private key file.
 pub fn parse(text: &str, passphrase: Option<&[u8]>) -> Option<KeyResult<Vec<Key>>> {
-    let block = pem::parse(text)?;
-    let Ok(block) = block else {
-        return text
-            .starts_with("-----BEGIN OPENSSH PRIVATE KEY-----")
-            .then(|| fail(MALFORMED));
-    };
-    if block.label != "OPENSSH PRIVATE KEY" {
+    // The label first: another PEM file is not decoded twice (here, and
+    // again by the PEM reader).
+    if !text.starts_with("-----BEGIN OPENSSH PRIVATE KEY-----") {
         return None;
     }
-    Some(parse_body(&block.body, passphrase))
+    Some(match pem::parse(text)? {
+        Ok(block) => parse_body(&block.body, passphrase),
+        Err(_) => fail(MALFORMED),
+    })
 }
 
 fn parse_body(data: &[u8], passphrase: Option<&[u8]>) -> KeyResult<Vec<Key>> {
@@ -237,7 +237,7 @@ fn private_key(key_type: &str, fields: &mut &[u8]) -> KeyResult<PrivateKey> {
     let bad = |_| KeyError::new(MALFORMED);
     match key_type {
         "ssh-rsa" => {
-            let k = RsaKeypair::decode(&mut &numbers(fields, 6)?[..]).map_err(bad)?;
+            let k: RsaKeypair = decode_numbers(fields, 6)?;
             let (public, private) = (k.public(), k.private());
             PrivateKey::rsa(
                 magnitude(public.n())?,
@@ -249,7 +249,7 @@ fn private_key(key_type: &str, fields: &mut &[u8]) -> KeyResult<PrivateKey> {
             )
         }
         "ssh-dss" => {
-            let k = DsaKeypair::decode(&mut &numbers(fields, 5)?[..]).map_err(bad)?;
+            let k: DsaKeypair = decode_numbers(fields, 5)?;
             let public = k.public();
             PrivateKey::dsa(
                 magnitude(public.p())?,
@@ -283,13 +283,20 @@ fn private_key(key_type: &str, fields: &mut &[u8]) -> KeyResult<PrivateKey> {
     }
 }
 
-/// The `count` numbers at the front of `fields`, canonical for `ssh-key`
-/// (`mpint`), in memory wiped after use (they are the private key);
-/// `fields` is left after them.
-fn numbers(fields: &mut &[u8], count: usize) -> KeyResult<Zeroizing<Vec<u8>>> {
+/// Decodes the `count` numbers at the front of `fields` as a `T`, made
+/// canonical for `ssh-key` (`mpint`); a copy made for that is wiped after
+/// use (they are the private key). `fields` is left after them.
+fn decode_numbers<T: Decode<Error = ssh_key::Error>>(
+    fields: &mut &[u8],
+    count: usize,
+) -> KeyResult<T> {
+    let malformed = |_| KeyError::new(MALFORMED);
     let (tidy, used) = mpint::canonical(fields, count).ok_or_else(|| KeyError::new(MALFORMED))?;
     *fields = &fields[used..];
-    Ok(Zeroizing::new(tidy.into_owned()))
+    match tidy {
+        Cow::Borrowed(numbers) => T::decode(&mut &numbers[..]).map_err(malformed),
+        Cow::Owned(copy) => T::decode(&mut &Zeroizing::new(copy)[..]).map_err(malformed),
+    }
 }
 
 /// A positive number's big-endian magnitude.
