@@ -134,6 +134,12 @@ for (const [mode, label, mib] of [
     higher: true,
   });
 }
+// Both memory rows read the same worker run (see runOne's cache).
+const memoryCmd = (impl) => (impl === 'orig' || impl === 'ours' || impl === 'v1' ? ['memory.js', impl, '200'] : null);
+rows.push({ name: 'memory KB per idle pair (RSS growth after gc)', cmd: memoryCmd, node: ['--expose-gc'], field: 'kbPerPair', higher: false });
+rows.push({ name: 'memory KB per idle pair, JavaScript heap and buffers only', cmd: memoryCmd, node: ['--expose-gc'], field: 'jsKbPerPair', higher: false });
+rows.push({ name: 'memory peak RSS MB (200 idle pairs)', cmd: memoryCmd, node: ['--expose-gc'], field: 'peakRssMB', higher: false });
+
 // utils.parseKey of each key format (scripts/bench/parse-keys.js): one
 // worker run per implementation serves every row (see runOne's cache).
 const parseMs = quick ? 100 : 300;
@@ -154,11 +160,6 @@ for (const [field, label] of [
     higher: true,
   });
 }
-// Both memory rows read the same worker run (see runOne's cache).
-const memoryCmd = (impl) => (impl === 'orig' || impl === 'ours' || impl === 'v1' ? ['memory.js', impl, '200'] : null);
-rows.push({ name: 'memory KB per idle pair (RSS growth after gc)', cmd: memoryCmd, node: ['--expose-gc'], field: 'kbPerPair', higher: false });
-rows.push({ name: 'memory KB per idle pair, JavaScript heap and buffers only', cmd: memoryCmd, node: ['--expose-gc'], field: 'jsKbPerPair', higher: false });
-rows.push({ name: 'memory peak RSS MB (200 idle pairs)', cmd: memoryCmd, node: ['--expose-gc'], field: 'peakRssMB', higher: false });
 
 // Rows whose workers are the same command share one run per repetition.
 let runCache = new Map();
