@@ -175,7 +175,9 @@ function parseKey(data, passphrase) {
   const key = keys[0];
   // A certificate line or blob (what a publickey request carries) still
   // reads as the key it certifies, and says what it is (issue 19).
-  if (!key.isPrivateKey()) {
+  // (Only data that names a certificate type can hold one: most keys skip
+  // readCertificate's text split.)
+  if (buf.includes(CERT_SUFFIX) && !key.isPrivateKey()) {
     const cert = certificates.readCertificate(buf, parseKey);
     if (cert) {
       Object.defineProperty(key, CERT, { value: cert });

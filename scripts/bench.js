@@ -149,6 +149,27 @@ rows.push({
 rows.push({ name: 'memory KB per idle pair, JavaScript heap and buffers only', cmd: memoryCmd, node: ['--expose-gc'], field: 'jsKbPerPair', higher: false });
 rows.push({ name: 'memory peak RSS MB (200 idle pairs)', cmd: memoryCmd, node: ['--expose-gc'], field: 'peakRssMB', higher: false });
 
+// utils.parseKey of each key format (scripts/bench/parse-keys.js): one
+// worker run per implementation serves every row (see runOne's cache).
+const parseMs = quick ? 100 : 300;
+for (const [field, label] of [
+  ['openssh_ed25519', 'OpenSSH private ssh-ed25519'],
+  ['openssh_ecdsa', 'OpenSSH private ecdsa-sha2-nistp256'],
+  ['openssh_rsa', 'OpenSSH private ssh-rsa 2048'],
+  ['openssh_encrypted', 'OpenSSH private ssh-ed25519, encrypted (bcrypt, 16 rounds)'],
+  ['pem_rsa', 'PEM (PKCS#1) ssh-rsa 2048'],
+  ['ppk_rsa', 'PuTTY PPK v2 ssh-rsa 2048'],
+  ['public_line_ed25519', 'OpenSSH public key line ssh-ed25519'],
+  ['public_line_rsa', 'OpenSSH public key line ssh-rsa 2048'],
+]) {
+  rows.push({
+    name: `utils.parseKey/s, ${label}`,
+    cmd: (impl) => (impl === 'ours' || impl === 'orig' ? ['parse-keys.js', impl, String(parseMs), '5'] : null),
+    field,
+    higher: true,
+  });
+}
+
 // Rows whose workers are the same command share one run per repetition.
 let runCache = new Map();
 

@@ -35,7 +35,7 @@ pub struct CertInfo {
 pub fn read(blob: &[u8]) -> Option<CertInfo> {
     let cert = Certificate::from_bytes(blob).ok()?;
     let ca_blob = cert.signature_key().encode_vec().ok()?;
-    let signature_ok = signed_by_ca(blob, &cert, &ca_blob);
+    let signature_ok = signed_by_ca(blob, &cert);
     let pairs = |m: &ssh_key::certificate::OptionsMap| {
         m.iter()
             .map(|(k, v)| (k.clone(), v.clone()))
@@ -58,7 +58,7 @@ pub fn read(blob: &[u8]) -> Option<CertInfo> {
 
 /// Whether the certificate's signature field is the embedded CA key's
 /// signature of the bytes before it, checked with aws-lc.
-fn signed_by_ca(blob: &[u8], cert: &Certificate, ca_blob: &[u8]) -> bool {
+fn signed_by_ca(blob: &[u8], cert: &Certificate) -> bool {
     let sig = cert.signature();
     let Ok(encoded) = sig.encode_vec() else {
         return false;
@@ -75,17 +75,11 @@ fn signed_by_ca(blob: &[u8], cert: &Certificate, ca_blob: &[u8]) -> bool {
     if tail[..4] != len.to_be_bytes() || tail[4..] != encoded[..] {
         return false;
     }
-    // A certificate cannot be a CA key (PROTOCOL.certkeys); from_blob
-    // would read one as the key it certifies.
-    let ca_is_cert = crate::wire::Reader::new(ca_blob)
-        .utf8()
-        .map_or(true, |n| n.ends_with(super::certified::CERT_SUFFIX));
-    let Ok(ca) = PublicKey::from_blob(ca_blob) else {
+    // A certificate cannot be a CA key (PROTOCOL.certkeys): ssh-key reads
+    // one as KeyData::Certificate, which from_key_data refuses.
+    let Ok(ca) = PublicKey::from_key_data(cert.signature_key()) else {
         return false;
     };
-    if ca_is_cert {
-        return false;
-    }
     let algo = sig.algorithm();
     let algo = algo.as_str();
     // A non-RSA key signs only under its own name; verify_ssh picks RSA's

@@ -13,6 +13,15 @@
 //!   Ed25519), and [`Key::verify`] for the same form;
 //! - [`Key::generate`] for ed25519, ecdsa and rsa keys.
 //!
+//! What the `ssh-key` crate reads: public key blobs (`PublicKey::from_blob`,
+//! so also the blobs inside public key lines, RFC 4716 and PPK files, and
+//! the key a certificate certifies), each private key's fields in an
+//! OpenSSH file (`openssh::private_key`), and whole certificates
+//! (`cert_check`). What it does not, and so is read here: PEM and PKCS#8
+//! files and RFC 4716 (it has no such reader), the openssh-key-v1 envelope
+//! and the ECDSA scalar in it, PPK files and the public key line's split
+//! (each file says why). Signing, verifying and decrypting are aws-lc's.
+//!
 //! Key derivation for encrypted files is slow by design and runs only in
 //! `parse`: bcrypt_pbkdf costs about 7.4 ms per round on the 2-core build
 //! machine (OpenSSH's default of 16 rounds: 118 ms; 64 rounds: 475 ms,
@@ -24,6 +33,7 @@ pub mod cert_check;
 pub mod certified;
 mod der;
 pub mod error;
+mod mpint;
 mod openssh;
 mod pem;
 mod pem_keys;
@@ -203,7 +213,12 @@ pub fn parse(data: &[u8], passphrase: Option<&[u8]>) -> KeyResult<Parsed> {
     if data.len() > MAX_KEY_FILE {
         return error::fail("Key data is too large");
     }
-    let text = String::from_utf8_lossy(data);
+    // from_utf8's check is several times faster than from_utf8_lossy's on
+    // the valid UTF-8 every key text is; the result is the same.
+    let text = match std::str::from_utf8(data) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(data),
+    };
     let text = text.trim();
     let Some((key_text, cert_line)) = certified::split(text) else {
         return parse_text(text, passphrase);

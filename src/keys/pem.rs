@@ -36,11 +36,15 @@ pub fn parse(text: &str) -> Option<Result<Pem<'_>, &'static str>> {
     let mut headers = Vec::new();
     let mut b64 = String::with_capacity(inner.len());
     for line in inner.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        match line.split_once(':') {
-            Some((name, value)) if b64.is_empty() && !name.contains(' ') => {
-                headers.push((name.trim(), value.trim()))
-            }
-            _ => b64.push_str(line),
+        // Headers come before the base64 only: no line after the first
+        // base64 one is searched for a colon.
+        let header = match b64.is_empty() {
+            true => line.split_once(':').filter(|(name, _)| !name.contains(' ')),
+            false => None,
+        };
+        match header {
+            Some((name, value)) => headers.push((name.trim(), value.trim())),
+            None => b64.push_str(line),
         }
     }
     Some(match STANDARD.decode(b64.as_bytes()) {

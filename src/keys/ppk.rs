@@ -1,6 +1,17 @@
 //! PuTTY private key files, versions 2 and 3: plain or aes256-cbc, with the
 //! file's MAC checked (HMAC-SHA-1 keyed from the passphrase in v2; Argon2
-//! key derivation and HMAC-SHA-256 in v3).
+//! key derivation and HMAC-SHA-256 in v3). The public key blob inside is
+//! read by `ssh-key` (`PublicKey::from_blob`).
+//!
+//! The file itself is read here, not by `ssh-key`'s `ppk` feature
+//! (`PrivateKey::from_ppk`), because that one: reads RSA keys only with its
+//! `rsa` feature (a second, pure-Rust RSA); hands the file's Argon2 memory
+//! setting to Argon2 unchecked, so a hostile file can ask it for up to
+//! 4 TiB (`tests::hostile_argon2_memory_is_refused`); takes the passphrase
+//! as a `String`, where 0.4.10 took any bytes; refuses a header it does not
+//! know; has none of 0.4.10's messages; and would decrypt and MAC with
+//! RustCrypto's AES, SHA-1 and HMAC where this engine's crypto stays on
+//! aws-lc.
 
 use super::error::{fail, KeyError, KeyResult};
 use super::private::PrivateKey;
@@ -239,4 +250,37 @@ fn decrypt(key: &[u8], iv: &[u8], data: &[u8]) -> KeyResult<Zeroizing<Vec<u8>>> 
     sys::decrypt(FileCipher::Aes256Cbc, key, iv, data, false)
         .map(Zeroizing::new)
         .ok_or_else(|| KeyError::new("Malformed PPK private key"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ENCRYPTED: &str = include_str!("../../__test__/fixtures/keys/ppk3_ed25519_enc.ppk");
+
+    #[test]
+    fn hostile_argon2_memory_is_refused() {
+        let at = ENCRYPTED.find("Argon2-Memory: ").unwrap();
+        let end = at + ENCRYPTED[at..].find('\n').unwrap();
+        let hostile = format!(
+            "{}Argon2-Memory: 4294967295{}",
+            &ENCRYPTED[..at],
+            &ENCRYPTED[end..]
+        );
+        let started = std::time::Instant::now();
+        let err = parse(&hostile, Some(b"node.js")).unwrap().err().unwrap();
+        assert_eq!(err.0, "PPK key derivation parameters are too large");
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        // The file as it was reads.
+        assert!(parse(ENCRYPTED, Some(b"node.js")).unwrap().is_ok());
+    }
+
+    #[test]
+    fn rsa_files_read_without_a_second_rsa() {
+        let text = include_str!("../../__test__/fixtures/keys/ppk3_rsa.ppk");
+        let key = parse(text, None).unwrap().unwrap();
+        assert_eq!(key.key_type(), "ssh-rsa");
+        let sig = key.sign("rsa-sha2-256", b"data").unwrap();
+        assert!(key.verify("rsa-sha2-256", b"data", &sig));
+    }
 }

@@ -3,12 +3,25 @@
 
 use super::bounds;
 use super::der::{self, oid};
-use super::error::{fail, KeyResult};
+use super::error::{fail, KeyError, KeyResult};
+use super::mpint;
 use super::sys;
 use crate::crypto::signature;
 use crate::wire::{Reader, Writer};
 use aws_lc_rs::digest;
 use aws_lc_rs::signature::{self as sig, UnparsedPublicKey, VerificationAlgorithm};
+use ssh_key::public::KeyData;
+use ssh_key::{Algorithm, EcdsaCurve, Mpint};
+
+/// The key types this engine signs and verifies with.
+pub const KEY_TYPES: [&str; 6] = [
+    "ssh-rsa",
+    "ssh-dss",
+    "ssh-ed25519",
+    "ecdsa-sha2-nistp256",
+    "ecdsa-sha2-nistp384",
+    "ecdsa-sha2-nistp521",
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Curve {
@@ -24,6 +37,14 @@ impl Curve {
             "nistp384" => Some(Curve::P384),
             "nistp521" => Some(Curve::P521),
             _ => None,
+        }
+    }
+
+    pub fn from_ssh_key(curve: EcdsaCurve) -> Curve {
+        match curve {
+            EcdsaCurve::NistP256 => Curve::P256,
+            EcdsaCurve::NistP384 => Curve::P384,
+            EcdsaCurve::NistP521 => Curve::P521,
         }
     }
 
@@ -160,70 +181,73 @@ impl PublicKey {
         }
     }
 
-    /// Reads the key fields that follow the type name in a blob (or in an
-    /// OpenSSH private key section).
-    pub fn read_fields(key_type: &str, r: &mut Reader<'_>) -> KeyResult<PublicKey> {
-        let bad = || super::error::KeyError::new("Malformed public key");
-        Ok(match key_type {
-            "ssh-rsa" => {
-                let e = r.mpint_positive().map_err(|_| bad())?;
-                let n = r.mpint_positive().map_err(|_| bad())?;
-                bounds::rsa(n, &[e])?;
-                PublicKey::Rsa {
-                    e: e.to_vec(),
-                    n: n.to_vec(),
-                }
-            }
-            "ssh-dss" => {
-                let p = r.mpint_positive().map_err(|_| bad())?;
-                let q = r.mpint_positive().map_err(|_| bad())?;
-                let g = r.mpint_positive().map_err(|_| bad())?;
-                let y = r.mpint_positive().map_err(|_| bad())?;
-                bounds::dsa(p, q, g, Some(y))?;
-                PublicKey::Dsa {
-                    p: p.to_vec(),
-                    q: q.to_vec(),
-                    g: g.to_vec(),
-                    y: y.to_vec(),
-                }
-            }
-            "ssh-ed25519" => {
-                let k = r.string().map_err(|_| bad())?;
-                PublicKey::Ed25519 {
-                    key: k.try_into().map_err(|_| bad())?,
-                }
-            }
-            t if t.starts_with("ecdsa-sha2-") => {
-                let name = r.utf8().map_err(|_| bad())?;
-                let curve = Curve::from_ssh_name(name).ok_or_else(bad)?;
-                if curve.key_type() != t {
-                    return Err(bad());
-                }
-                PublicKey::Ecdsa {
-                    curve,
-                    point: r.string().map_err(|_| bad())?.to_vec(),
-                }
-            }
-            other => return fail(format!("Unsupported key type: {other}")),
-        })
-    }
-
-    /// Parses an SSH public key blob. A certificate
-    /// (`<type>-cert-v01@openssh.com`) gives the key it certifies.
+    /// Parses an SSH public key blob with `ssh-key`. A certificate
+    /// (`<type>-cert-v01@openssh.com`) gives the key it certifies, read
+    /// from the fields after its nonce: what 0.4.10 and the transport need
+    /// of one (the rest is the app's to check, `cert_check`). Bytes after
+    /// the key are ignored, as 0.4.10 ignored them.
     pub fn from_blob(blob: &[u8]) -> KeyResult<PublicKey> {
+        let malformed = || KeyError::new("Malformed public key");
         let mut r = Reader::new(blob);
-        let name = r
-            .utf8()
-            .map_err(|_| super::error::KeyError::new("Malformed public key"))?;
-        let base = match name.strip_suffix("-cert-v01@openssh.com") {
+        let name = r.utf8().map_err(|_| malformed())?;
+        let base = match name.strip_suffix(super::CERT_SUFFIX) {
             Some(base) => {
-                r.string()
-                    .map_err(|_| super::error::KeyError::new("Malformed public key"))?; // nonce
+                r.string().map_err(|_| malformed())?; // nonce
                 base
             }
             None => name,
         };
-        PublicKey::read_fields(base, &mut r)
+        // Our message for a type we do not use, whatever ssh-key knows of it.
+        if !KEY_TYPES.contains(&base) {
+            return fail(format!("Unsupported key type: {base}"));
+        }
+        let algorithm = Algorithm::new(base).map_err(|_| malformed())?;
+        let fields = r.rest();
+        let numbers = match algorithm {
+            Algorithm::Rsa { .. } => 2,
+            Algorithm::Dsa => 4,
+            _ => 0,
+        };
+        let fields = match mpint::canonical(fields, numbers) {
+            Some((tidy, _)) if numbers > 0 => tidy,
+            _ => fields.into(),
+        };
+        let data = KeyData::decode_as(&mut &fields[..], algorithm).map_err(|_| malformed())?;
+        PublicKey::from_key_data(&data)
+    }
+
+    /// Our key from what `ssh-key` decoded, with the size limits checked
+    /// before any arithmetic (`bounds`).
+    pub fn from_key_data(data: &KeyData) -> KeyResult<PublicKey> {
+        let malformed = || KeyError::new("Malformed public key");
+        let magnitude = |m: &Mpint| {
+            m.as_positive_bytes()
+                .map(<[u8]>::to_vec)
+                .ok_or_else(malformed)
+        };
+        Ok(match data {
+            KeyData::Rsa(k) => {
+                let (e, n) = (magnitude(k.e())?, magnitude(k.n())?);
+                bounds::rsa(&n, &[&e])?;
+                PublicKey::Rsa { e, n }
+            }
+            KeyData::Dsa(k) => {
+                let (p, q, g, y) = (
+                    magnitude(k.p())?,
+                    magnitude(k.q())?,
+                    magnitude(k.g())?,
+                    magnitude(k.y())?,
+                );
+                bounds::dsa(&p, &q, &g, Some(&y))?;
+                PublicKey::Dsa { p, q, g, y }
+            }
+            KeyData::Ecdsa(k) => PublicKey::Ecdsa {
+                curve: Curve::from_ssh_key(k.curve()),
+                point: k.as_sec1_bytes().to_vec(),
+            },
+            KeyData::Ed25519(k) => PublicKey::Ed25519 { key: k.0 },
+            other => return fail(format!("Unsupported key type: {}", other.algorithm())),
+        })
     }
 
     pub fn write_fields(&self, w: &mut Writer) {
@@ -393,7 +417,22 @@ impl PublicKey {
 
 #[cfg(test)]
 mod tests {
-    use super::rsa_hash_for;
+    use super::*;
+
+    #[test]
+    fn blobs_with_leading_zeros_read_as_openssh_reads_them() {
+        let key = crate::keys::Key::generate("ssh-rsa", 2048).unwrap();
+        let PublicKey::Rsa { e, n } = &key.public else {
+            unreachable!()
+        };
+        let mut padded_e = vec![0, 0];
+        padded_e.extend_from_slice(e);
+        let mut w = Writer::new();
+        w.string(b"ssh-rsa").string(&padded_e).mpint_unsigned(n);
+        let blob = w.into_vec();
+        assert!(ssh_key::PublicKey::from_bytes(&blob).is_err());
+        assert_eq!(PublicKey::from_blob(&blob).unwrap(), key.public);
+    }
 
     #[test]
     fn rsa_hashes_by_signature_name_and_certificate_name() {

@@ -1,20 +1,21 @@
 //! Public keys as text: OpenSSH's one-line form (`type base64 [comment]`,
-//! certificates included) and RFC 4716's SSH2 public key file.
+//! certificates included) and RFC 4716's SSH2 public key file. The blob
+//! inside is read by `ssh-key` (`PublicKey::from_blob`).
+//!
+//! The line itself is split here, by 0.4.10's rules, not by `ssh-key`'s
+//! `PublicKey::from_openssh`: that one takes exactly one space between the
+//! fields (a tab, or a second space before the comment, fails the line or
+//! becomes part of the comment), where 0.4.10 took any run of whitespace;
+//! and which texts count as a public key line decides between 0.4.10's
+//! "Malformed OpenSSH public key" and trying the next format
+//! (`tests::ssh_key_splits_lines_otherwise`). RFC 4716 files `ssh-key`
+//! does not read at all.
 
 use super::error::{fail, KeyResult};
-use super::public::PublicKey;
+use super::public::{PublicKey, KEY_TYPES};
 use super::Key;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-
-const TYPES: [&str; 6] = [
-    "ssh-rsa",
-    "ssh-dss",
-    "ssh-ed25519",
-    "ecdsa-sha2-nistp256",
-    "ecdsa-sha2-nistp384",
-    "ecdsa-sha2-nistp521",
-];
 
 fn is_base64(s: &str) -> bool {
     !s.is_empty()
@@ -32,7 +33,7 @@ pub fn parse_openssh(text: &str) -> Option<KeyResult<Key>> {
         .strip_suffix("-cert-v01@openssh.com")
         .or_else(|| full_type.strip_suffix("-cert-v00@openssh.com"))
         .unwrap_or(full_type);
-    if !TYPES.contains(&base) {
+    if !KEY_TYPES.contains(&base) {
         return None;
     }
     let (b64, comment) = match rest.split_once(char::is_whitespace) {
@@ -93,4 +94,31 @@ pub fn parse_rfc4716(text: &str) -> Option<KeyResult<Key>> {
         Ok(public) => Ok(Key::from_public(public, comment)),
         Err(_) => fail("Malformed RFC4716 public key"),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LINE: &str =
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILM+rvN+ot98qgEN796jTiQfZfG1KaT0PtFDJ/XFSqti";
+
+    #[test]
+    fn ssh_key_splits_lines_otherwise() {
+        // A tab before the comment: 0.4.10 read the line; ssh-key refuses it.
+        let tab = format!("{LINE}\tuser@host");
+        assert!(ssh_key::PublicKey::from_openssh(&tab).is_err());
+        let key = parse_openssh(&tab).unwrap().unwrap();
+        assert_eq!(key.comment, "user@host");
+        // Two spaces: 0.4.10's comment has no leading space; ssh-key's has.
+        let two = format!("{LINE}  user@host");
+        let theirs = ssh_key::PublicKey::from_openssh(&two).unwrap();
+        assert_eq!(theirs.comment().as_str_lossy(), " user@host");
+        assert_eq!(parse_openssh(&two).unwrap().unwrap().comment, "user@host");
+        // The same key either way.
+        assert_eq!(
+            PublicKey::from_key_data(theirs.key_data()).unwrap(),
+            key.public
+        );
+    }
 }
