@@ -4,7 +4,9 @@ use super::*;
 use crate::ssh::channel::{ChannelOpen, ChannelOpenConfirmation, ChannelOpenData};
 use crate::ssh::msg;
 
-fn open_session(c: &mut Peer, s: &mut Peer) {
+/// The client opens a session channel (its 0, the server's 7) and the
+/// server confirms it.
+pub(super) fn open_session(c: &mut Peer, s: &mut Peer) {
     c.conn.send(&Message::ChannelOpen(ChannelOpen {
         channel_type: "session".into(),
         sender: 0,

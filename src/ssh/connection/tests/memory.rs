@@ -7,7 +7,6 @@
 //! counted here.
 
 use super::*;
-use crate::ssh::channel::{ChannelOpen, ChannelOpenConfirmation, ChannelOpenData};
 use crate::test_alloc;
 
 /// Rust bytes one idle side may hold, past the handshake, user auth and
@@ -47,28 +46,8 @@ fn idle_pair(prefs: &Arc<Preferences>) -> (Peer, Peer) {
     pump(&mut c, &mut s);
     assert_eq!(s.conn.auth_success(), Ok(Sent::Sealed));
     pump(&mut c, &mut s);
-    c.conn.send(&Message::ChannelOpen(ChannelOpen {
-        channel_type: "session".into(),
-        sender: 0,
-        window: 2 * 1024 * 1024,
-        max_packet: 32 * 1024,
-        data: ChannelOpenData::None,
-    }));
-    pump(&mut c, &mut s);
-    s.conn
-        .send(&Message::ChannelOpenConfirmation(ChannelOpenConfirmation {
-            recipient: 0,
-            sender: 0,
-            window: 2 * 1024 * 1024,
-            max_packet: 32 * 1024,
-            extra: &[],
-        }));
-    pump(&mut c, &mut s);
+    super::channel::open_session(&mut c, &mut s);
     assert_ready(&c, &s, "idle pair");
-    assert_eq!(
-        c.messages().last().unwrap()[0],
-        crate::ssh::msg::CHANNEL_OPEN_CONFIRMATION
-    );
     c.seen = Vec::new();
     s.seen = Vec::new();
     (c, s)
