@@ -353,9 +353,8 @@ mod tests {
         envelope(cipher, &publics, fields.as_slice())
     }
 
-    #[test]
-    fn rsa_numbers_with_leading_zeros() {
-        let key = Key::generate("ssh-rsa", 2048).unwrap();
+    /// An RSA key's numbers in openssh-key-v1's order: n, e, d, iqmp, p, q.
+    fn rsa_numbers(key: &Key) -> [&[u8]; 6] {
         let PrivateKey::Rsa {
             n,
             e,
@@ -368,6 +367,13 @@ mod tests {
         else {
             unreachable!()
         };
+        [n, e, d, iqmp, p, q]
+    }
+
+    #[test]
+    fn rsa_numbers_with_leading_zeros() {
+        let key = Key::generate("ssh-rsa", 2048).unwrap();
+        let [n, e, d, iqmp, p, q] = rsa_numbers(&key);
         let mut padded_e = vec![0];
         padded_e.extend_from_slice(e);
         let mut fields = Writer::new();
@@ -438,21 +444,9 @@ mod tests {
         );
         let two = body("none", &[(&a, "first"), (&b, "second")]);
         let rsa = Key::generate("ssh-rsa", 1024).unwrap();
-        let PrivateKey::Rsa {
-            n,
-            e,
-            d,
-            p,
-            q,
-            iqmp,
-            ..
-        } = rsa.private.as_ref().unwrap()
-        else {
-            unreachable!()
-        };
         let mut fields = Writer::new();
         fields.string(b"ssh-rsa");
-        for m in [n, e, d, iqmp, p, q] {
+        for m in rsa_numbers(&rsa) {
             fields.mpint_unsigned(m);
         }
         fields.string(b"c");
