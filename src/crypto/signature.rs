@@ -195,6 +195,12 @@ pub fn key_type_of(name: &str) -> Option<&'static str> {
     find(name).map(|a| a.key_type)
 }
 
+/// Whether `key_type` is a key type this engine signs and verifies with
+/// (a key type of `ALL`).
+pub fn is_key_type(key_type: &str) -> bool {
+    for_key_type(key_type).next().is_some()
+}
+
 /// The algorithms a key of `key_type` signs under, strongest first.
 pub fn for_key_type(key_type: &str) -> impl Iterator<Item = &'static SigAlg> + '_ {
     ALL.iter().filter(move |a| a.key_type == key_type)
@@ -213,6 +219,10 @@ mod tests {
         );
         assert_eq!(DEFAULT_NAMES, &NAMES[..7]);
         assert_eq!(EXTRA_NAMES, &["ssh-dss"]);
+        let key_types = ["ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384"];
+        let more = ["ecdsa-sha2-nistp521", "ssh-rsa", "ssh-dss"];
+        assert!(key_types.iter().chain(&more).all(|t| is_key_type(t)));
+        assert!(!is_key_type("rsa-sha2-256") && !is_key_type("ssh-ed448"));
         assert_eq!(key_type_of("rsa-sha2-256"), Some("ssh-rsa"));
         assert_eq!(
             key_type_of("ecdsa-sha2-nistp384"),

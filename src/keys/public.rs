@@ -13,16 +13,6 @@ use aws_lc_rs::signature::{self as sig, UnparsedPublicKey, VerificationAlgorithm
 use ssh_key::public::KeyData;
 use ssh_key::{Algorithm, EcdsaCurve, Mpint};
 
-/// The key types this engine signs and verifies with.
-pub const KEY_TYPES: [&str; 6] = [
-    "ssh-rsa",
-    "ssh-dss",
-    "ssh-ed25519",
-    "ecdsa-sha2-nistp256",
-    "ecdsa-sha2-nistp384",
-    "ecdsa-sha2-nistp521",
-];
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Curve {
     P256,
@@ -198,7 +188,7 @@ impl PublicKey {
             None => name,
         };
         // Our message for a type we do not use, whatever ssh-key knows of it.
-        if !KEY_TYPES.contains(&base) {
+        if !signature::is_key_type(base) {
             return fail(format!("Unsupported key type: {base}"));
         }
         let algorithm = Algorithm::new(base).map_err(|_| malformed())?;

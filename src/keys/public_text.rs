@@ -12,8 +12,9 @@
 //! does not read at all.
 
 use super::error::{fail, KeyResult};
-use super::public::{PublicKey, KEY_TYPES};
+use super::public::PublicKey;
 use super::Key;
+use crate::crypto::signature;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 
@@ -33,7 +34,7 @@ pub fn parse_openssh(text: &str) -> Option<KeyResult<Key>> {
         .strip_suffix("-cert-v01@openssh.com")
         .or_else(|| full_type.strip_suffix("-cert-v00@openssh.com"))
         .unwrap_or(full_type);
-    if !KEY_TYPES.contains(&base) {
+    if !signature::is_key_type(base) {
         return None;
     }
     let (b64, comment) = match rest.split_once(char::is_whitespace) {
