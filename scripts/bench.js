@@ -136,18 +136,13 @@ for (const [mode, label, mib] of [
 }
 // The memory rows read the same worker run (see runOne's cache).
 const memoryCmd = (impl) => (impl === 'orig' || impl === 'ours' || impl === 'v1' ? ['memory.js', impl, '200'] : null);
-rows.push({ name: 'memory KB per idle pair (RSS growth after gc)', cmd: memoryCmd, node: ['--expose-gc'], field: 'kbPerPair', higher: false });
+const memoryRow = (name, field) => rows.push({ name, cmd: memoryCmd, node: ['--expose-gc'], field, higher: false });
+memoryRow('memory KB per idle pair (RSS growth after gc)', 'kbPerPair');
 // memory.js holds V8's young generation at one size for the row above;
 // this one lets V8 size it as it would by default (see memory.js).
-rows.push({
-  name: "memory KB per idle pair, V8's default young-generation sizing",
-  cmd: memoryCmd,
-  node: ['--expose-gc'],
-  field: 'kbPerPairDefaultHeap',
-  higher: false,
-});
-rows.push({ name: 'memory KB per idle pair, JavaScript heap and buffers only', cmd: memoryCmd, node: ['--expose-gc'], field: 'jsKbPerPair', higher: false });
-rows.push({ name: 'memory peak RSS MB (200 idle pairs)', cmd: memoryCmd, node: ['--expose-gc'], field: 'peakRssMB', higher: false });
+memoryRow("memory KB per idle pair, V8's default young-generation sizing", 'kbPerPairDefaultHeap');
+memoryRow('memory KB per idle pair, JavaScript heap and buffers only', 'jsKbPerPair');
+memoryRow('memory peak RSS MB (200 idle pairs)', 'peakRssMB');
 
 // utils.parseKey of each key format (scripts/bench/parse-keys.js): one
 // worker run per implementation serves every row (see runOne's cache).
