@@ -136,7 +136,8 @@ for (const [mode, label, mib] of [
 }
 // The memory rows read the same worker run (see runOne's cache).
 const memoryCmd = (impl) => (impl === 'orig' || impl === 'ours' || impl === 'v1' ? ['memory.js', impl, '200'] : null);
-const memoryRow = (name, field) => rows.push({ name, cmd: memoryCmd, node: ['--expose-gc'], field, higher: false });
+// memory.js starts its measuring children with --expose-gc itself.
+const memoryRow = (name, field) => rows.push({ name, cmd: memoryCmd, field, higher: false });
 memoryRow('memory KB per idle pair (RSS growth after gc)', 'kbPerPair');
 // memory.js holds V8's young generation at one size for the row above;
 // this one lets V8 size it as it would by default (see memory.js).
