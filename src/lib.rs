@@ -12,6 +12,8 @@ pub mod wire;
 #[cfg(feature = "node")]
 pub mod node;
 
+#[cfg(any(test, feature = "alloc-count"))]
+mod counting_alloc;
 #[cfg(all(test, not(feature = "alloc-count")))]
 mod test_alloc;
 
