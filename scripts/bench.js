@@ -39,13 +39,14 @@ const W = path.join(__dirname, 'bench');
 // Each row: a name, how to run it for an implementation (or null where that
 // implementation has no such algorithm), the figure to read and whether more is better.
 const rows = [];
-for (const [cipher, hmac] of [
+const RAW_SUITES = [
   ['aes128-gcm@openssh.com', '-'],
   ['aes128-ctr', 'hmac-sha2-256'],
   ['aes128-ctr', 'hmac-sha2-256-etm@openssh.com'],
   ['aes256-ctr', 'hmac-sha2-512'],
   ['chacha20-poly1305@openssh.com', '-'],
-]) {
+];
+for (const [cipher, hmac] of RAW_SUITES) {
   const label = hmac === '-' ? cipher : `${cipher} + ${hmac}`;
   const origHas = !/etm|chacha/.test(label);
   // ssh2@1.17 has every one of these (etm and SHA-512 MACs included).
@@ -164,6 +165,41 @@ for (const [field, label] of [
     field,
     higher: true,
   });
+}
+
+// Crypto alone, GB/s (scripts/bench/primitives.js, one worker run per
+// implementation serves every row): one CHANNEL_DATA packet of the raw
+// rows' size sealed and opened by the engine and by ssh2@1.17's per-packet
+// code, then each primitive: the engine's, the alternative crate's, and
+// Node's OpenSSL in the ssh2@1.17 column.
+const primitiveCmd = (impl) => (impl === 'ours' || impl === 'v1' ? ['primitives.js', impl] : null);
+for (const [cipher, hmac] of RAW_SUITES) {
+  const label = hmac === '-' ? cipher : `${cipher} + ${hmac}`;
+  for (const op of ['seal', 'open'])
+    rows.push({ name: `crypto GB/s per 32 KiB packet, ${op}, ${label}`, cmd: primitiveCmd, field: `${op}:${label}`, higher: true });
+}
+for (const [op, primitive, alternative] of [
+  ['encrypt', 'ChaCha20', 'RustCrypto chacha20'],
+  ['tag', 'Poly1305', 'aws-lc'],
+  ['tag', 'HMAC-SHA-256', 'RustCrypto hmac+sha2'],
+  ['tag', 'HMAC-SHA-512', 'RustCrypto hmac+sha2'],
+  ['encrypt', 'AES-128-CTR', null],
+  ['encrypt', 'AES-256-CTR', null],
+]) {
+  rows.push({
+    name: `primitive GB/s per 32 KiB, ${primitive}, the engine's`,
+    // Node has no Poly1305 of its own to set beside it.
+    cmd: (impl) => (primitive === 'Poly1305' && impl === 'v1' ? null : primitiveCmd(impl)),
+    field: `${op}:${primitive}`,
+    higher: true,
+  });
+  if (alternative)
+    rows.push({
+      name: `primitive GB/s per 32 KiB, ${primitive}, ${alternative}`,
+      cmd: (impl) => (impl === 'ours' ? ['primitives.js', impl] : null),
+      field: `${op}:${primitive}:${alternative}`,
+      higher: true,
+    });
 }
 
 // Rows whose workers are the same command share one run per repetition.
