@@ -48,6 +48,13 @@ libc = "0.2"
 [build-dependencies]
 napi-build = "2"
 
+[dev-dependencies]
+criterion = "1"
+
+[[bench]]
+name = "speed"
+harness = false
+
 [features]
 default = ["serde-json"]
 `;
@@ -60,7 +67,10 @@ fn f() { let _ = spread::go(); let _ = aws_lc_rs::digest::SHA256; tabled::t(); }
 extern crate libc;
 `;
 
-test('reads dependency tables: inline keys, [dependencies.name], target tables, not multi-line values', () => {
+// A dev-dependency counts where benches live.
+const BENCH = { 'benches/speed.rs': 'use criterion::Criterion;\n' };
+
+test('reads dependency tables: inline keys, [dependencies.name], target tables, not multi-line values or [[bench]] keys', () => {
   assert.deepStrictEqual(declared(TOML), [
     { name: 'serde-json', kind: 'dependencies' },
     { name: 'fancy', kind: 'dependencies' },
@@ -70,11 +80,12 @@ test('reads dependency tables: inline keys, [dependencies.name], target tables, 
     { name: 'tabled', kind: 'dependencies' },
     { name: 'libc', kind: 'dependencies' },
     { name: 'napi-build', kind: 'build-dependencies' },
+    { name: 'criterion', kind: 'dev-dependencies' },
   ]);
 });
 
 test('fails on a synthetic unused dependency, naming it', () => {
-  const dir = crate({ 'Cargo.toml': TOML, 'src/lib.rs': SRC, 'build.rs': 'fn main() { napi_build::setup(); }\n' });
+  const dir = crate({ ...BENCH, 'Cargo.toml': TOML, 'src/lib.rs': SRC, 'build.rs': 'fn main() { napi_build::setup(); }\n' });
   // Renamed (fancy), dash-underscore (serde-json, aws-lc-rs), extern crate
   // (libc) and [dependencies.name] (tabled) count as used; a name in a
   // comment does not.
@@ -88,7 +99,7 @@ test('fails on a synthetic unused dependency, naming it', () => {
 });
 
 test('a build-dependency counts only in build.rs', () => {
-  const dir = crate({ 'Cargo.toml': TOML, 'src/lib.rs': SRC + 'fn g() { napi_build::setup(); }\n' });
+  const dir = crate({ ...BENCH, 'Cargo.toml': TOML, 'src/lib.rs': SRC + 'fn g() { napi_build::setup(); }\n' });
   assert.deepStrictEqual(
     unused(dir).map((d) => d.name),
     ['unused-crate', 'napi-build']
@@ -96,7 +107,7 @@ test('a build-dependency counts only in build.rs', () => {
 });
 
 test('passes once the dependency is used', () => {
-  const dir = crate({ 'Cargo.toml': TOML, 'src/lib.rs': SRC + 'fn h() { unused_crate::go(); }\n', 'build.rs': 'fn main() { napi_build::setup(); }\n' });
+  const dir = crate({ ...BENCH, 'Cargo.toml': TOML, 'src/lib.rs': SRC + 'fn h() { unused_crate::go(); }\n', 'build.rs': 'fn main() { napi_build::setup(); }\n' });
   const r = spawnSync(process.execPath, [SCRIPT, dir], { encoding: 'utf8' });
   assert.strictEqual(r.status, 0, r.stderr);
 });

@@ -39,7 +39,13 @@ function declared(toml) {
     const atTop = depth === 0;
     depth = Math.max(0, depth + (line.match(/[[{]/g) || []).length - (line.match(/[\]}]/g) || []).length);
     if (!atTop) continue;
-    const header = /^\[([^\]]+)\]$/.exec(raw.replace(/#.*$/, '').trim());
+    // A table, or an array-of-tables entry such as [[bench]] (never deps).
+    const bare = raw.replace(/#.*$/, '').trim();
+    if (/^\[\[[^\]]+\]\]$/.test(bare)) {
+      kind = null;
+      continue;
+    }
+    const header = /^\[([^\]]+)\]$/.exec(bare);
     if (header) {
       // [dependencies], [target.'cfg(unix)'.dev-dependencies], [dependencies.foo]
       const m = /(?:^|\.)(dependencies|build-dependencies|dev-dependencies)(?:\.("?)([A-Za-z0-9_-]+)\2)?$/.exec(header[1]);
