@@ -1,11 +1,14 @@
 'use strict';
-// Handshakes per second: `node handshake.js <impl> <kex> <hostKeyAlgo> <count>`
+// Handshakes per second: `node handshake.js <impl> <kex> <hostKeyAlgo> <count> [<warm-up>]`
 // runs <count> full connections in sequence (kex, userauth service, password
-// auth, session open, disconnect) and prints one JSON line.
+// auth, session open, disconnect) and prints one JSON line. <warm-up>
+// untimed connections (default 1) go first, so that the figure is the
+// steady rate of a process already serving, after V8 has compiled the hot
+// code; the cold start is the first-connection row's (first-connection.js).
 
 const { connect, close } = require('./pair');
 
-const [impl, kex, hostKey, count = '50'] = process.argv.slice(2);
+const [impl, kex, hostKey, count = '50', warmUp = '1'] = process.argv.slice(2);
 
 async function main() {
   const algorithms = {
@@ -14,8 +17,7 @@ async function main() {
     cipher: ['aes128-gcm@openssh.com', 'aes128-ctr'],
     hmac: ['hmac-sha2-256'],
   };
-  // One untimed connection warms up both implementations' lazy set-up.
-  await close(await connect(impl, { algorithms }));
+  for (let i = 0; i < Number(warmUp); i++) await close(await connect(impl, { algorithms }));
   const n = Number(count);
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < n; i++) await close(await connect(impl, { algorithms }));
