@@ -148,7 +148,7 @@ fn primitives() {
         "primitive",
         "ChaCha20",
         "encrypt",
-        "*aws-lc",
+        "aws-lc",
         rate(DATA, || unsafe {
             // SAFETY: DATA bytes at both pointers, 32-byte key, 12-byte nonce.
             sys::CRYPTO_chacha_20(
@@ -167,7 +167,7 @@ fn primitives() {
             "primitive",
             "ChaCha20",
             "encrypt",
-            "RustCrypto chacha20",
+            "*RustCrypto chacha20",
             rate(DATA, || {
                 let mut c = chacha20::ChaCha20Legacy::new(&key.into(), &[0u8; 8].into());
                 c.seek(64u64);

@@ -51,7 +51,7 @@ if (probe.error || probe.status !== 0) {
         ? `  The binary for ${triple} comes in the optional dependency ${pkg}, which is not installed:\n` +
           '  npm leaves it out with --omit=optional or a lockfile made without it.\n'
         : `  There is no prebuilt package for ${triple}.\n`) +
-      '  Or install Rust (https://rustup.rs, 1.88 or newer) and run `npm install` again.'
+      '  Or install Rust (https://rustup.rs, 1.89 or newer) and run `npm install` again.'
   );
 }
 

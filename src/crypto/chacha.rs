@@ -1,30 +1,32 @@
 //! chacha20-poly1305@openssh.com (OpenSSH's PROTOCOL.chacha20poly1305)
-//! from aws-lc's ChaCha20 and RustCrypto's Poly1305.
+//! from RustCrypto's `chacha20` and `poly1305`.
 //!
-//! Poly1305 is RustCrypto's `poly1305` (its AVX2 code, chosen at run time)
-//! rather than aws-lc's, whose x86-64 Poly1305 is SSE2 code: per 32 KiB
-//! packet on the build machine (AMD EPYC, AVX-512) aws-lc's runs at
-//! ~2.8 GB/s and RustCrypto's at ~4.2 GB/s, and Poly1305 is half of this
-//! cipher's cost (`npm run bench -- --only primitives`). aws-lc's ChaCha20
-//! (~3.3 GB/s, AVX2) beats RustCrypto's (~2.4 GB/s), so it stays.
+//! Both primitives are RustCrypto's rather than aws-lc's, chosen by what
+//! they do per 32 KiB packet on the build machine (AMD EPYC, AVX-512;
+//! `npm run bench -- --only primitive`): ChaCha20 ~4.3 GB/s with the
+//! crate's AVX-512 code (enabled by .cargo/config.toml, chosen at run time;
+//! AVX2 elsewhere) against aws-lc's ~3.2 (AVX2 at most), Poly1305 ~4.0
+//! GB/s (AVX2) against aws-lc's ~2.5-3.3 (SSE2). OpenSSL does better still
+//! here (ChaCha20 ~5.1, Poly1305 with AVX-512 IFMA), which no crate we may
+//! use offers.
 //!
-//! aws-lc-rs offers this construction in place only, so a packet had to be
-//! copied together before sealing and copied out of the input before
-//! opening. Here a packet is sealed from where its parts lie and opened
-//! from the input into another buffer, which saves a pass over every byte.
-//! The bytes on the wire are the same (the tests compare them with
-//! aws-lc-rs's).
+//! A packet is sealed from where its parts lie and opened from the input
+//! into another buffer (or in place), so no pass over the bytes is spent
+//! gathering them. The bytes on the wire are aws-lc-rs's (the tests
+//! compare them).
 
 use super::packet_io::{append_with, Framing, OpenPacket, PacketIo, Refusal, SealPacket, Span};
 use aws_lc_sys as sys;
+use chacha20::cipher::{InOutBuf, KeyIvInit, StreamCipher, StreamCipherSeek};
+use chacha20::ChaCha20Legacy;
 use poly1305::universal_hash::{KeyInit, UniversalHash};
 use poly1305::{Block, Poly1305};
 use std::mem::MaybeUninit;
 use zeroize::Zeroizing;
 
 pub const TAG_LEN: usize = 16;
-/// ChaCha20's block: the keystream position advances in these.
-const BLOCK: usize = 64;
+/// ChaCha20's block: block 0 keys Poly1305, the payload starts at block 1.
+const BLOCK: u64 = 64;
 
 const FRAMING: Framing = Framing {
     block: 8,
@@ -70,10 +72,12 @@ impl OpenPacket for OpeningKey {
         {
             return Err(Refusal::Mac);
         }
-        let key = &self.0.main;
-        // `transform`'s pointers are what `chacha20` asks for.
+        let mut body = self.0.body_stream(seq);
         io.transform(span.body(), |input, output, n| {
-            chacha20(output, input, n, key, &nonce(seq), 1)
+            // SAFETY: `transform` gives `n` bytes readable at `input` and
+            // writable at `output`, equal or not overlapping, which is what
+            // an InOutBuf may hold.
+            body.apply_keystream_inout(unsafe { InOutBuf::from_raw(input, output, n) })
         });
         io.output(span.head())
             .copy_from_slice(&(span.len as u32).to_be_bytes());
@@ -101,25 +105,11 @@ struct Keys {
     header: Zeroizing<[u8; 32]>,
 }
 
-/// OpenSSH's 64-bit nonce is the sequence number; in the 96-bit nonce
-/// aws-lc takes it follows the upper half of a 64-bit block counter.
-fn nonce(seq: u32) -> [u8; 12] {
-    let mut n = [0u8; 12];
-    n[8..].copy_from_slice(&seq.to_be_bytes());
-    n
-}
-
-fn chacha20(
-    out: *mut u8,
-    input: *const u8,
-    len: usize,
-    key: &[u8; 32],
-    nonce: &[u8; 12],
-    counter: u32,
-) {
-    // SAFETY: callers pass `len` readable bytes at `input` and writable at
-    // `out`, either equal or not overlapping, as aws-lc requires.
-    unsafe { sys::CRYPTO_chacha_20(out, input, len, key.as_ptr(), nonce.as_ptr(), counter) }
+/// The keystream of `key` for packet `seq`: ChaCha20 as OpenSSH uses it,
+/// DJB's original with a 64-bit nonce (the sequence number, big-endian)
+/// and a 64-bit block counter from 0.
+fn stream(key: &[u8; 32], seq: u32) -> ChaCha20Legacy {
+    ChaCha20Legacy::new(key.into(), &u64::from(seq).to_be_bytes().into())
 }
 
 /// Poly1305 of `data` as OpenSSH computes it: no padding. Whole 16-byte
@@ -145,38 +135,31 @@ impl Keys {
     /// The packet_length field encrypted or decrypted (the same operation).
     fn length(&self, seq: u32, field: [u8; 4]) -> [u8; 4] {
         let mut out = field;
-        chacha20(
-            out.as_mut_ptr(),
-            out.as_ptr(),
-            4,
-            &self.header,
-            &nonce(seq),
-            0,
-        );
+        stream(&self.header, seq).apply_keystream(&mut out);
         out
+    }
+
+    /// K_2's keystream from block 1, where the body is encrypted.
+    fn body_stream(&self, seq: u32) -> ChaCha20Legacy {
+        let mut s = stream(&self.main, seq);
+        s.seek(BLOCK);
+        s
     }
 
     /// The Poly1305 tag over `data` (encrypted length and payload), keyed
     /// by the first 32 bytes of K_2's keystream block 0.
     fn tag(&self, seq: u32, data: &[u8]) -> [u8; TAG_LEN] {
         let mut key = Zeroizing::new([0u8; 32]);
-        chacha20(
-            key.as_mut_ptr(),
-            key.as_ptr(),
-            32,
-            &self.main,
-            &nonce(seq),
-            0,
-        );
+        stream(&self.main, seq).apply_keystream(&mut *key);
         poly1305(&key, data)
     }
 
     /// Seals a packet whose clear packet_length field is `length` and whose
     /// body (padding length, payload, padding) is the concatenation of
     /// `parts`, into the front of `out`: encrypted length, encrypted body,
-    /// tag. Whole keystream blocks of a part are encrypted straight from
-    /// it; only a block that straddles parts is gathered first. False (and
-    /// nothing promised about `out`) when `out` is shorter than
+    /// tag. Each part is encrypted from where it lies into its place in
+    /// `out` (the keystream carries on across parts at any offset). False
+    /// (and nothing promised about `out`) when `out` is shorter than
     /// 4 + body + TAG_LEN.
     fn seal(
         &self,
@@ -189,73 +172,19 @@ impl Keys {
         if out.len() < 4 + body_len + TAG_LEN {
             return false;
         }
-        let n = nonce(seq);
         for (slot, b) in out.iter_mut().zip(self.length(seq, length)) {
             slot.write(b);
         }
         let body = out[4..4 + body_len].as_mut_ptr().cast::<u8>();
-        // The stream position in the body; keystream block `pos / BLOCK`
-        // has counter 1 + that (block 0 keys Poly1305).
+        let mut keystream = self.body_stream(seq);
         let mut pos = 0usize;
-        let counter = |pos: usize| 1 + (pos / BLOCK) as u32;
         for part in parts {
-            let mut i = 0;
-            while i < part.len() {
-                let left = part.len() - i;
-                if pos.is_multiple_of(BLOCK) && left >= BLOCK {
-                    let run = left - left % BLOCK;
-                    // Whole blocks, from the part straight into `out`.
-                    chacha20(
-                        // SAFETY: pos + run <= body_len.
-                        unsafe { body.add(pos) },
-                        part[i..].as_ptr(),
-                        run,
-                        &self.main,
-                        &n,
-                        counter(pos),
-                    );
-                    pos += run;
-                    i += run;
-                } else {
-                    // Gathered into `out` up to the block's end; the block
-                    // is encrypted in place once whole (or at the end).
-                    let take = left.min(BLOCK - pos % BLOCK);
-                    // SAFETY: pos + take <= body_len; `part` is not `out`.
-                    unsafe {
-                        std::ptr::copy_nonoverlapping(part[i..].as_ptr(), body.add(pos), take)
-                    };
-                    pos += take;
-                    i += take;
-                    if pos.is_multiple_of(BLOCK) {
-                        let at = pos - BLOCK;
-                        // SAFETY: the block's bytes were written above.
-                        unsafe {
-                            chacha20(
-                                body.add(at),
-                                body.add(at),
-                                BLOCK,
-                                &self.main,
-                                &n,
-                                counter(at),
-                            )
-                        };
-                    }
-                }
-            }
-        }
-        if !pos.is_multiple_of(BLOCK) {
-            let at = pos - pos % BLOCK;
-            // SAFETY: the last partial block's bytes were gathered above.
-            unsafe {
-                chacha20(
-                    body.add(at),
-                    body.add(at),
-                    pos - at,
-                    &self.main,
-                    &n,
-                    counter(at),
-                )
-            };
+            // SAFETY: pos + part.len() <= body_len, so the output lies in
+            // `out`; `part` is not `out`. The InOutBuf only writes there.
+            keystream.apply_keystream_inout(unsafe {
+                InOutBuf::from_raw(part.as_ptr(), body.add(pos), part.len())
+            });
+            pos += part.len();
         }
         // SAFETY: bytes 0..4 + body_len were all written above.
         let sealed = unsafe { std::slice::from_raw_parts(out.as_ptr().cast::<u8>(), 4 + body_len) };
