@@ -74,6 +74,18 @@ function copyMainPackage(dest) {
   }
 }
 
+/** The files of the targets Cargo.toml declares as [[bench]], [[example]], [[test]] or [[bin]]. */
+function declaredCargoTargets(toml) {
+  const dirs = { bench: 'benches', example: 'examples', test: 'tests', bin: 'src/bin' };
+  const out = [];
+  for (const m of toml.matchAll(/^\[\[(bench|example|test|bin)\]\]\s*\n([\s\S]*?)(?=^\[|(?![\s\S]))/gm)) {
+    const given = /^path\s*=\s*"([^"]+)"/m.exec(m[2]);
+    const name = /^name\s*=\s*"([^"]+)"/m.exec(m[2]);
+    out.push(given ? given[1] : `${dirs[m[1]]}/${name[1]}.rs`);
+  }
+  return out;
+}
+
 function newProject(dir) {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
@@ -100,6 +112,10 @@ test('tarballs: install without cargo, then handshake, auth, exec and SFTP from 
   assert.ok(!main.files.some((f) => f.endsWith('.node')), 'the main tarball carries no binary');
   // A build from the tarball's sources gets the same aws-lc settings as one from a clone.
   assert.ok(main.files.includes('.cargo/config.toml'), 'the tarball carries .cargo/config.toml');
+  // Cargo refuses to build a manifest whose declared targets ([[bench]] and
+  // the like) have no file, so each must travel with Cargo.toml.
+  for (const target of declaredCargoTargets(fs.readFileSync(path.join(root, 'Cargo.toml'), 'utf8')))
+    assert.ok(main.files.includes(target), `the tarball carries ${target}, which Cargo.toml declares`);
   mustRun('tar', ['xzf', main.file, '-C', tmp, 'package/package.json']);
   const packed = JSON.parse(fs.readFileSync(path.join(tmp, 'package', 'package.json'), 'utf8'));
   assert.deepStrictEqual(
