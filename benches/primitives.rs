@@ -9,6 +9,10 @@
 //! - `primitive`: one primitive over 32 KiB, from the library the engine
 //!   uses and from the alternative crates, so the choice of each is shown
 //!   with figures on the machine at hand.
+//! - `operation`: what a handshake costs in public-key work, per second:
+//!   an ephemeral key pair and its shared secret (each side makes one), a
+//!   host key signature over an exchange hash and its verification, with
+//!   the bench's host keys (scripts/bench/fixtures).
 //!
 //! A bench target (not an example) so that `cargo test` does not build it,
 //! and built without the N-API binding, which cannot link outside Node:
@@ -59,7 +63,7 @@ fn report(kind: &str, name: &str, op: &str, lib: &str, (median, rates): (f64, Ve
     let min = rates[0];
     let max = rates[rates.len() - 1];
     println!(
-        "{{\"kind\":\"{kind}\",\"name\":\"{name}\",\"op\":\"{op}\",\"lib\":\"{lib}\",\"engine\":{engine},\"gbps\":{median:.3},\"min\":{min:.3},\"max\":{max:.3}}}"
+        "{{\"kind\":\"{kind}\",\"name\":\"{name}\",\"op\":\"{op}\",\"lib\":\"{lib}\",\"engine\":{engine},\"value\":{median:.3},\"min\":{min:.3},\"max\":{max:.3}}}"
     );
 }
 
@@ -286,7 +290,66 @@ fn primitives() {
     }
 }
 
+/// Operations per second of `f`: the median of ROUNDS rounds.
+fn ops(mut f: impl FnMut()) -> (f64, Vec<f64>) {
+    // `rate` with one "byte" per call gives calls per second / 1e9.
+    let (median, rates) = rate(1, &mut f);
+    (median * 1e9, rates.iter().map(|r| r * 1e9).collect())
+}
+
+fn operations() {
+    use ssh2_streams_native::crypto::kex::{Ephemeral, Group};
+    use ssh2_streams_native::keys;
+    for (name, group) in [("X25519", Group::X25519), ("ECDH P-256", Group::P256)] {
+        let (_, peer) = Ephemeral::generate(group).expect("key pair");
+        report(
+            "operation",
+            &format!("{name} key pair + shared secret"),
+            "ops",
+            "*aws-lc",
+            ops(|| {
+                let (mine, public) = Ephemeral::generate(group).expect("key pair");
+                black_box(public);
+                black_box(mine.agree(&peer).expect("agreed"));
+            }),
+        );
+    }
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/bench/fixtures/");
+    let hash = [0x42u8; 32]; // an exchange hash's size
+    for (label, file, alg) in [
+        ("Ed25519", "host_ed25519", "ssh-ed25519"),
+        ("ECDSA P-256", "host_ecdsa", "ecdsa-sha2-nistp256"),
+        ("RSA 2048 (rsa-sha2-256)", "host_rsa", "rsa-sha2-256"),
+    ] {
+        let text = std::fs::read(format!("{fixtures}{file}")).expect("fixture");
+        let key = keys::parse(&text, None)
+            .expect("parses")
+            .into_vec()
+            .remove(0);
+        let signature = key.sign(alg, &hash).expect("signs");
+        report(
+            "operation",
+            &format!("{label} sign"),
+            "ops",
+            "*aws-lc",
+            ops(|| {
+                black_box(key.sign(alg, &hash).expect("signs"));
+            }),
+        );
+        report(
+            "operation",
+            &format!("{label} verify"),
+            "ops",
+            "*aws-lc",
+            ops(|| {
+                assert!(key.verify(alg, &hash, &signature));
+            }),
+        );
+    }
+}
+
 fn main() {
+    operations();
     packet("aes128-gcm@openssh.com", None);
     packet("chacha20-poly1305@openssh.com", None);
     packet("aes128-ctr", Some("hmac-sha2-256"));

@@ -206,6 +206,20 @@ for (const [op, primitive, alternative] of [
     });
 }
 
+// A handshake's public-key operations, per second (same worker run): the
+// engine's aws-lc against Node's OpenSSL, which ssh2@1.17 calls.
+for (const op of [
+  'X25519 key pair + shared secret',
+  'ECDH P-256 key pair + shared secret',
+  'Ed25519 sign',
+  'Ed25519 verify',
+  'ECDSA P-256 sign',
+  'ECDSA P-256 verify',
+  'RSA 2048 (rsa-sha2-256) sign',
+  'RSA 2048 (rsa-sha2-256) verify',
+])
+  rows.push({ name: `operations/s, ${op}`, cmd: primitiveCmd, field: `ops:${op}`, higher: true });
+
 // Rows whose workers are the same command share one run per repetition.
 let runCache = new Map();
 

@@ -1,7 +1,7 @@
 'use strict';
-// Crypto per packet and per primitive, GB/s: `node primitives.js <impl>`
-// prints one JSON line whose fields are the figures, named
-// `<op>:<suite or primitive>[:<library>]`.
+// Crypto per packet and per primitive (GB/s) and a handshake's public-key
+// operations (per second): `node primitives.js <impl>` prints one JSON line
+// whose fields are the figures, named `<op>:<suite or primitive>[:<library>]`.
 //
 // - ours: benches/primitives.rs, built without the N-API binding: the
 //   engine's Sealer/Opener on one CHANNEL_DATA packet of the raw bench's
@@ -16,6 +16,7 @@
 
 const { spawnSync } = require('child_process');
 const crypto = require('crypto');
+const fs = require('fs');
 const path = require('path');
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -40,7 +41,7 @@ function ours() {
   const out = {};
   for (const line of run.stdout.trim().split('\n')) {
     const r = JSON.parse(line);
-    out[r.engine ? `${r.op}:${r.name}` : `${r.op}:${r.name}:${r.lib}`] = r.gbps;
+    out[r.engine ? `${r.op}:${r.name}` : `${r.op}:${r.name}:${r.lib}`] = r.value;
   }
   return out;
 }
@@ -143,8 +144,48 @@ function v1() {
       const c = crypto.createCipheriv(alg, key.subarray(0, len), Buffer.alloc(16));
       out[`encrypt:${name}`] = rate(DATA, () => c.update(input));
     }
+    Object.assign(out, operations());
     return out;
   });
+}
+
+/** Node's own figures for the handshake operations of benches/primitives.rs. */
+function operations() {
+  const { parseKey } = require('ssh2-v1/lib/protocol/keyParser.js');
+  const out = {};
+  const ops = (fn) => rate(1, fn) * 1e9;
+  const x25519Peer = crypto.generateKeyPairSync('x25519').publicKey;
+  out['ops:X25519 key pair + shared secret'] = ops(() => {
+    const { privateKey } = crypto.generateKeyPairSync('x25519');
+    crypto.diffieHellman({ privateKey, publicKey: x25519Peer });
+  });
+  const p256Peer = crypto.createECDH('prime256v1');
+  p256Peer.generateKeys();
+  const p256PeerPublic = p256Peer.getPublicKey();
+  out['ops:ECDH P-256 key pair + shared secret'] = ops(() => {
+    const ecdh = crypto.createECDH('prime256v1');
+    ecdh.generateKeys();
+    ecdh.computeSecret(p256PeerPublic);
+  });
+  const hash = Buffer.alloc(32, 0x42);
+  for (const [label, file, digest] of [
+    ['Ed25519', 'host_ed25519', null],
+    ['ECDSA P-256', 'host_ecdsa', 'sha256'],
+    ['RSA 2048 (rsa-sha2-256)', 'host_rsa', 'sha256'],
+  ]) {
+    // OpenSSH key files, which Node cannot read: ssh2@1.17's parser gives
+    // PEM, made into key objects once (ssh2@1.17 itself passes the PEM
+    // text on every call, which costs more; this is OpenSSL's own speed).
+    const parsed = parseKey(fs.readFileSync(path.join(__dirname, 'fixtures', file)));
+    const key = crypto.createPrivateKey(parsed.getPrivatePEM());
+    const pub = crypto.createPublicKey(parsed.getPublicPEM());
+    const signature = crypto.sign(digest, hash, key);
+    out[`ops:${label} sign`] = ops(() => crypto.sign(digest, hash, key));
+    out[`ops:${label} verify`] = ops(() => {
+      if (!crypto.verify(digest, hash, pub, signature)) throw new Error(`${label}: verify failed`);
+    });
+  }
+  return out;
 }
 
 async function main() {
