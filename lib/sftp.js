@@ -42,6 +42,8 @@ class SFTPStream extends Base {
     this._isOpenSSH = !!(remoteIdentRaw && RE_OPENSSH.test(remoteIdentRaw));
     this._needContinue = false;
     this._failed = false;
+    // Client: the DATA reply arriving in parts (_onDataPart), or null.
+    this._dataPart = null;
     this._native = new SftpSession(this.server, this._isOpenSSH);
     this._state = {
       version: undefined,
@@ -91,6 +93,7 @@ class SFTPStream extends Base {
     const requests = this._state.requests;
     const pending = Object.keys(requests);
     this._state.requests = {};
+    this._dataPart = null;
     // Every request still waiting fails, whatever ended the session. (0.4.10
     // skipped this once its readable side had ended; on today's Node the
     // Transform ends that side before 'prefinish' listeners run, so a peer
@@ -120,6 +123,10 @@ class SFTPStream extends Base {
     if (answered) this.push(answered);
     for (let ev of events) {
       // Data that lay whole in the chunk comes as its place there: a view, not a copy.
+      if (ev[0] === '_part') {
+        this._onDataPart(ev, ev[6] || chunk);
+        continue;
+      }
       if (ev[0] === '_data') ev = ['data', ev[1], chunk.subarray(ev[2], ev[3])];
       else if (ev[0] === '_WRITE') ev = ['WRITE', ev[1], ev[2], ev[3], chunk.subarray(ev[4], ev[5])];
       if (ev[0] === 'error') {
@@ -156,11 +163,37 @@ class SFTPStream extends Base {
   }
 
   /**
+   * Client: the next part of a DATA reply that channel packets cut, as
+   * [, id, start, end, total, last] with the part at from[start, end). It is
+   * copied straight into the reader's buffer (readData, fastGet), or into
+   * one of the reply's own, so the reply's data is copied once; the last
+   * part answers the request. Parts of one reply come with nothing between
+   * them, so one reply is in parts at a time.
+   */
+  _onDataPart([, id, start, end, total, last], from) {
+    let part = this._dataPart;
+    if (!part) {
+      const req = this._state.requests[id];
+      let into = null;
+      if (req && req.cb) into = req.buffer || Buffer.allocUnsafe(total);
+      part = this._dataPart = { req, into, at: 0 };
+    }
+    // Copied only while the request still waits (and no further than the
+    // reader's buffer reaches: more than was asked for is refused at the end).
+    if (part.into && part.at < part.into.length && this._state.requests[id] === part.req) {
+      part.at += from.copy(part.into, part.at, start, end);
+    }
+    if (!last) return;
+    this._dataPart = null;
+    this._onResponse(['data', id, part.into, total]);
+  }
+
+  /**
    * Client: a response; its request's callback gets it as 0.4.10 shaped it.
    * @param {import('./native').NativeEvent} ev
    */
   _onResponse([type, id, ...args]) {
-    this.debug(`DEBUG[SFTP]: Parser: Response: ${type.toUpperCase()}`);
+    if (this.debug !== noop) this.debug(`DEBUG[SFTP]: Parser: Response: ${type.toUpperCase()}`);
     const req = this._state.requests[id];
     // Forget it first: a callback that ends the session must not see it again.
     delete this._state.requests[id];
@@ -184,12 +217,14 @@ class SFTPStream extends Base {
       case 'handle':
         return cb(undefined, args[0]);
       case 'data': {
+        // [data] or, from _onDataPart, [data, length sent].
         const data = args[0];
         if (!req.buffer) return cb(undefined, data);
-        // Copied into the caller's buffer, cut to fit; the length sent is
-        // reported so readData can refuse more than it asked for.
-        data.copy(req.buffer, 0, 0, Math.min(data.length, req.buffer.length));
-        return cb(undefined, req.buffer, data.length);
+        // Copied into the caller's buffer, cut to fit (parts already are);
+        // the length sent is reported so readData can refuse more than it
+        // asked for.
+        if (data !== req.buffer) data.copy(req.buffer, 0, 0, Math.min(data.length, req.buffer.length));
+        return cb(undefined, req.buffer, args.length > 1 ? args[1] : data.length);
       }
       case 'name':
         for (const n of args[0]) n.attrs = new Stats(n.attrs);

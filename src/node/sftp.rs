@@ -97,6 +97,31 @@ fn event_to_js<'env>(env: &'env Env, e: Event<'_>, chunk: &Span) -> Result<Array
             ev("ready")?.arg(version)?.arg(list)?.done()
         }
         Event::Fatal(message) => ev("error")?.arg(message)?.done(),
+        // Always a slice of the chunk; were it not, a copy goes along as a
+        // seventh element for lib/sftp.js to read from instead.
+        Event::DataPart {
+            id,
+            total,
+            part,
+            last,
+        } => {
+            let e = ev("_part")?.arg(id)?;
+            match chunk.offset_of(part) {
+                Some(at) => e
+                    .arg(at as f64)?
+                    .arg((at + part.len()) as f64)?
+                    .arg(total as f64)?
+                    .arg(last)?
+                    .done(),
+                None => e
+                    .arg(0)?
+                    .arg(part.len() as f64)?
+                    .arg(total as f64)?
+                    .arg(last)?
+                    .buffer(part)?
+                    .done(),
+            }
+        }
         Event::Response { id, response } => match response {
             Response::Status {
                 code,
