@@ -173,11 +173,10 @@ export declare class SftpSession {
    * `_data` or `_WRITE` with the data's start and end in `chunk`, and
    * lib/sftp.js hands out that view of the chunk.
    *
-   * The commonest events (a download's data, an upload's OK, the parts
-   * of a WRITE to a server) are numbers written into `hot`, HOT_STRIDE
-   * to an event, and the event in the array is the number k where it
-   * starts: building an array for each would cost more than the event.
-   * Once `hot` is full, events are arrays.
+   * A client's commonest events (a download's data, an upload's OK) are
+   * numbers written into `hot`, HOT_STRIDE to an event, and the event in
+   * the array is the number k where it starts: building an array for each
+   * would cost more than the event. Once `hot` is full, events are arrays.
    */
   feed(chunk: Uint8Array, hot: Float64Array): Array<NativeEvent | number>;
   /** Packets the session answered by itself (VERSION, OP_UNSUPPORTED). */

@@ -23,7 +23,7 @@ const OPENSSH_MAX_DATA_LEN = 256 * 1024 - 2 * 1024;
 const DEFAULT_MAX_DATA_LEN = 32768;
 const noop = () => {};
 
-// Hot events, which the engine's feed() writes as numbers into
+// A client's hot events, which the engine's feed() writes as numbers into
 // the Float64Array it is given, HOT_STRIDE to an event (src/node/sftp.rs):
 // [kind, id, a, b, c, d].
 const HOT_STRIDE = 6;
@@ -51,8 +51,7 @@ class SFTPStream extends Base {
     this._isOpenSSH = !!(remoteIdentRaw && RE_OPENSSH.test(remoteIdentRaw));
     this._needContinue = false;
     this._failed = false;
-    // The DATA reply (client) or WRITE request (server) arriving in parts
-    // (_onDataPart, _onWritePart), or null.
+    // Client: the DATA reply arriving in parts (_onDataPart), or null.
     this._dataPart = null;
     this._hot = new Float64Array(HOT_STRIDE * HOT_EVENTS);
     this._native = new SftpSession(this.server, this._isOpenSSH);
@@ -142,12 +141,7 @@ class SFTPStream extends Base {
       }
       // Data that lay whole in the chunk comes as its place there: a view, not a copy.
       if (ev[0] === '_part') {
-        this._onPart(ev[1], ev[6] || chunk, ev[2], ev[3], ev[4], ev[5]);
-        continue;
-      }
-      if (ev[0] === '_writeHead') {
-        // A WRITE whose data follows in parts, gathered here (_onWritePart).
-        this._dataPart = { id: ev[1], handle: ev[2], offset: ev[3], into: Buffer.allocUnsafe(ev[4]), at: 0 };
+        this._onDataPart(ev[1], ev[6] || chunk, ev[2], ev[3], ev[4], ev[5]);
         continue;
       }
       if (ev[0] === '_data') ev = ['data', ev[1], chunk.subarray(ev[2], ev[3])];
@@ -163,34 +157,12 @@ class SFTPStream extends Base {
     callback();
   }
 
-  /** A part of a cut DATA reply (client) or WRITE request (server). */
-  _onPart(id, from, start, end, total, last) {
-    if (this.server) this._onWritePart(from, start, end, last);
-    else this._onDataPart(id, from, start, end, total, last);
-  }
-
-  /**
-   * Server: the next part of the WRITE whose head came last, at
-   * from[start, end), copied into the one Buffer its data gets (the data of
-   * a cut WRITE is copied once, not gathered and copied again); the last
-   * part emits the request.
-   */
-  _onWritePart(from, start, end, last) {
-    const part = this._dataPart;
-    // The engine sends a head before any parts; without one there is nothing to fill.
-    if (!part) return;
-    part.at += from.copy(part.into, part.at, start, end);
-    if (!last) return;
-    this._dataPart = null;
-    this._onRequest(['WRITE', part.id, part.handle, part.offset, part.into]);
-  }
-
-  /** The hot event at hot[k], as its array form would be handled. */
+  /** Client: the hot event at hot[k], as its array form would be handled. */
   _onHot(hot, k, chunk) {
     const id = hot[k + 1];
     switch (hot[k]) {
       case HOT_PART:
-        return this._onPart(id, chunk, hot[k + 2], hot[k + 3], hot[k + 4], hot[k + 5] === 1);
+        return this._onDataPart(id, chunk, hot[k + 2], hot[k + 3], hot[k + 4], hot[k + 5] === 1);
       case HOT_DATA:
         return this._onResponse('data', id, chunk.subarray(hot[k + 2], hot[k + 3]));
       case HOT_OK:

@@ -97,17 +97,6 @@ fn event_to_js<'env>(env: &'env Env, e: Event<'_>, chunk: &Span) -> Result<Array
             ev("ready")?.arg(version)?.arg(list)?.done()
         }
         Event::Fatal(message) => ev("error")?.arg(message)?.done(),
-        Event::WriteHead {
-            id,
-            handle,
-            offset,
-            total,
-        } => ev("_writeHead")?
-            .arg(id)?
-            .buffer(handle)?
-            .arg(offset as f64)?
-            .arg(total as f64)?
-            .done(),
         // Always a slice of the chunk; were it not, a copy goes along as a
         // seventh element for lib/sftp.js to read from instead.
         Event::DataPart {
@@ -338,11 +327,10 @@ impl SftpSession {
     /// `_data` or `_WRITE` with the data's start and end in `chunk`, and
     /// lib/sftp.js hands out that view of the chunk.
     ///
-    /// The commonest events (a download's data, an upload's OK, the parts
-    /// of a WRITE to a server) are numbers written into `hot`, HOT_STRIDE
-    /// to an event, and the event in the array is the number k where it
-    /// starts: building an array for each would cost more than the event.
-    /// Once `hot` is full, events are arrays.
+    /// A client's commonest events (a download's data, an upload's OK) are
+    /// numbers written into `hot`, HOT_STRIDE to an event, and the event in
+    /// the array is the number k where it starts: building an array for each
+    /// would cost more than the event. Once `hot` is full, events are arrays.
     #[napi(catch_unwind)]
     pub fn feed<'env>(
         &mut self,

@@ -4,15 +4,13 @@
 //! copy; only a packet cut by a chunk's end is gathered here, and at most
 //! one of the allowed size is held.
 //!
-//! Bulk data is the exception: a client's DATA reply to a 32 KiB read, or a
-//! server's WRITE request of 32 KiB, never lies whole in one 32 KiB channel
-//! packet, and gathering it would copy every transferred byte once more.
-//! Once such a packet's head (everything up to and including its data's
-//! length) is in, the head is handed out, then its data in parts as the
-//! chunks bring it, each a slice of its chunk, for JS to copy straight to
-//! where it goes.
+//! A client's DATA reply is the exception: a 32 KiB read's reply never lies
+//! whole in one 32 KiB channel packet, and gathering it would copy every
+//! downloaded byte once more. Once its head (length, type, id, data length)
+//! is in, its data is handed out in parts as the chunks bring it, each a
+//! slice of its chunk, for the reader to copy straight to where it goes.
 
-use super::{req, res};
+use super::res;
 use crate::wire::Reader;
 
 /// What the framer found.
@@ -23,14 +21,10 @@ pub enum Frame<'a> {
     /// A packet longer than allowed: its declared length (type included)
     /// and its type, which decides the error before the handshake.
     TooLong(usize, u8),
-    /// The head of a DATA or WRITE packet that a chunk's end cut, whose
-    /// data follows in `DataPart`s: its type and its body up to and
-    /// including the data's length.
-    PassHead(u8, &'a [u8]),
-    /// Part of the data of the packet of the last `PassHead`: the packet's
-    /// id, the length of its data, the next bytes of that data, and whether
-    /// they are the last. The parts of one packet come one after the other,
-    /// with no other frame between them.
+    /// Part of a DATA reply that a chunk's end cut: the reply's id, the
+    /// length of its data, the next bytes of that data, and whether they
+    /// are the last. The parts of one reply come one after the other, with
+    /// no other frame between them.
     DataPart {
         id: u32,
         total: usize,
@@ -39,24 +33,10 @@ pub enum Frame<'a> {
     },
 }
 
-/// The bytes of a DATA reply's head: length, type, id, data length. No
-/// head that passes is shorter.
+/// The bytes of a DATA reply's head: length, type, id, data length.
 const DATA_HEAD: usize = 4 + 1 + 4 + 4;
 
-/// The length of a `kind` packet's head (see `PassHead`, with the length and
-/// type bytes), once `head`, the packet's first bytes, shows it; WRITE's
-/// depends on its handle's length. None while it does not yet, or for a
-/// kind that does not pass.
-fn head_len(kind: u8, head: &[u8]) -> Option<usize> {
-    match kind {
-        res::DATA => Some(DATA_HEAD),
-        // length, type, id, handle, offset, data length
-        req::WRITE => declared_len(head.get(DATA_HEAD - 4..)?)?.checked_add(DATA_HEAD + 8 + 4),
-        _ => None,
-    }
-}
-
-/// A DATA or WRITE packet being handed out in parts.
+/// A DATA reply being handed out in parts.
 struct Passing {
     id: u32,
     total: usize,
@@ -73,7 +53,7 @@ pub struct Framer {
     cut: Vec<u8>,
     /// `cut` holds a whole packet, handed out by the last `next`.
     handed_out: bool,
-    /// The packet whose data is being handed out in parts.
+    /// The DATA reply whose parts are being handed out.
     passing: Option<Passing>,
 }
 
@@ -82,15 +62,14 @@ impl Framer {
     /// `*at` moves past the bytes used. None once the chunk is used up,
     /// its tail kept for the next chunk. A zero-length frame, too short to
     /// hold a type, comes back as a `Packet` of type 0 with no body, which
-    /// no handler accepts. A cut packet of type `pass` (DATA for a client,
-    /// WRITE for a server, past the handshake) comes as a `PassHead` and
-    /// `DataPart`s.
+    /// no handler accepts. With `pass_data` (a client past the handshake),
+    /// a cut DATA reply comes as `DataPart`s.
     pub fn next<'a>(
         &'a mut self,
         chunk: &'a [u8],
         at: &mut usize,
         max: usize,
-        pass: Option<u8>,
+        pass_data: bool,
     ) -> Option<Frame<'a>> {
         if let Some(p) = &mut self.passing {
             let rest = &chunk[*at..];
@@ -137,10 +116,9 @@ impl Framer {
                 } else if rest.len() >= 4 + len {
                     *at += 4 + len;
                     return Some(packet(&rest[4..4 + len]));
-                } else if let Some((h, p)) = pass.and_then(|k| passing(k, len, rest)) {
-                    *at += h;
-                    self.passing = Some(p);
-                    return Some(Frame::PassHead(rest[4], &rest[5..h]));
+                } else if pass_data && self.start_passing(len, rest) {
+                    *at += DATA_HEAD;
+                    return self.next(chunk, at, max, pass_data);
                 }
             }
             self.cut.extend_from_slice(rest);
@@ -154,26 +132,19 @@ impl Framer {
             self.take_up_to(5, chunk, at);
             return self.cut.get(4).map(|&kind| Frame::TooLong(len, kind));
         }
-        // A packet too short to pass is gathered (and refused if malformed).
-        if let Some(kind) = pass.filter(|_| 4 + len > DATA_HEAD) {
+        // (A DATA packet shorter than its head is gathered: malformed.)
+        if pass_data && 4 + len > DATA_HEAD {
             self.take_up_to(5, chunk, at);
-            if self.cut.get(4) == Some(&kind) {
+            if self.cut.get(4) == Some(&res::DATA) {
                 self.take_up_to(DATA_HEAD, chunk, at);
                 if self.cut.len() < DATA_HEAD {
                     return None;
                 }
-                if let Some(h) = head_len(kind, &self.cut).filter(|&h| h < 4 + len) {
-                    self.take_up_to(h, chunk, at);
-                    if self.cut.len() < h {
-                        return None;
-                    }
-                    if let Some((_, p)) = passing(kind, len, &self.cut) {
-                        self.passing = Some(p);
-                        // The head is freed once the data is handed out.
-                        self.handed_out = true;
-                        return Some(Frame::PassHead(kind, &self.cut[5..h]));
-                    }
+                let head = std::mem::take(&mut self.cut);
+                if self.start_passing(len, &head) {
+                    return self.next(chunk, at, max, pass_data);
                 }
+                self.cut = head;
             }
         }
         self.take_up_to(4 + len, chunk, at);
@@ -182,6 +153,34 @@ impl Framer {
         }
         self.handed_out = true;
         Some(packet(&self.cut[4..]))
+    }
+
+    /// Starts handing out the DATA reply whose packet (of declared length
+    /// `len`) starts `head`, when `head` holds its head and its data fits in
+    /// it. Anything else (no data, a data length beyond the packet) is
+    /// gathered as before, for decoding to accept or refuse.
+    fn start_passing(&mut self, len: usize, head: &[u8]) -> bool {
+        if head.len() < DATA_HEAD || head[4] != res::DATA {
+            return false;
+        }
+        let mut r = Reader::new(&head[5..DATA_HEAD]);
+        let (Ok(id), Ok(total)) = (r.u32(), r.u32()) else {
+            return false;
+        };
+        let total = total as usize;
+        let Some(skip) = len.checked_sub(DATA_HEAD - 4 + total) else {
+            return false;
+        };
+        if total == 0 {
+            return false;
+        }
+        self.passing = Some(Passing {
+            id,
+            total,
+            data_left: total,
+            skip_left: skip,
+        });
+        true
     }
 
     /// Moves bytes from `chunk[*at..]` into `cut` until it holds `want`.
@@ -196,30 +195,6 @@ impl Framer {
         self.handed_out = false;
         self.passing = None;
     }
-}
-
-/// How to hand out the `kind` packet (of declared length `len`) that
-/// `head` starts: its head's length and the passing state, when `head`
-/// holds its head and its data, not empty, fits in it. Anything else (a
-/// handle or data length beyond the packet) is gathered as before, for
-/// decoding to accept or refuse.
-fn passing(kind: u8, len: usize, head: &[u8]) -> Option<(usize, Passing)> {
-    if *head.get(4)? != kind {
-        return None;
-    }
-    let h = head_len(kind, head)?;
-    let id = declared_len(head.get(5..)?)? as u32;
-    let total = declared_len(head.get(h.checked_sub(4)?..h)?)?;
-    let skip = (4 + len).checked_sub(h)?.checked_sub(total)?;
-    (total > 0).then_some((
-        h,
-        Passing {
-            id,
-            total,
-            data_left: total,
-            skip_left: skip,
-        },
-    ))
 }
 
 fn declared_len(b: &[u8]) -> Option<usize> {
@@ -250,7 +225,7 @@ mod tests {
         let mut out = Vec::new();
         for chunk in chunks {
             let mut at = 0;
-            while let Some(f) = framer.next(chunk, &mut at, max, None) {
+            while let Some(f) = framer.next(chunk, &mut at, max, false) {
                 match f {
                     Frame::Packet(t, body) => {
                         let inside =
@@ -261,7 +236,7 @@ mod tests {
                         out.push((t, (len as u32).to_be_bytes().to_vec(), false));
                         return out;
                     }
-                    Frame::PassHead(..) | Frame::DataPart { .. } => panic!("nothing passes here"),
+                    Frame::DataPart { .. } => panic!("no parts without pass_data"),
                 }
             }
             assert_eq!(at, chunk.len(), "a chunk is always used up");
@@ -306,12 +281,12 @@ mod tests {
         let big = frame(103, &[7u8; 40_000]);
         let mut framer = Framer::default();
         let (mut a, mut b) = (0, 0);
-        assert!(framer.next(&big[..1000], &mut a, 1 << 20, None).is_none());
+        assert!(framer.next(&big[..1000], &mut a, 1 << 20, false).is_none());
         assert!(framer.cut.capacity() >= 1000, "the cut start is held");
-        let got = framer.next(&big[1000..], &mut b, 1 << 20, None);
+        let got = framer.next(&big[1000..], &mut b, 1 << 20, false);
         assert!(matches!(got, Some(Frame::Packet(103, body)) if body.len() == 40_000));
         // The chunk is used up; the next call (the feed loop's last) frees it.
-        assert!(framer.next(&big[1000..], &mut b, 1 << 20, None).is_none());
+        assert!(framer.next(&big[1000..], &mut b, 1 << 20, false).is_none());
         assert_eq!(framer.cut.capacity(), 0);
     }
 
@@ -336,15 +311,8 @@ mod tests {
         let mut joined: Option<(u32, usize, Vec<u8>)> = None;
         for chunk in chunks {
             let mut at = 0;
-            while let Some(f) = framer.next(chunk, &mut at, 1 << 20, Some(res::DATA)) {
+            while let Some(f) = framer.next(chunk, &mut at, 1 << 20, true) {
                 match f {
-                    Frame::PassHead(kind, head) => {
-                        assert_eq!(kind, res::DATA);
-                        assert_eq!(head.len(), DATA_HEAD - 5, "id and data length");
-                        assert!(joined.is_none(), "a head starts a packet");
-                        let total = u32::from_be_bytes(head[4..8].try_into().unwrap());
-                        joined = Some((0, total as usize, Vec::new()));
-                    }
                     Frame::Packet(res::DATA, body) if body.len() >= 8 => {
                         let n = u32::from_be_bytes(body[4..8].try_into().unwrap()) as usize;
                         let data = body.get(8..8 + n).unwrap_or(b"malformed");
@@ -362,10 +330,7 @@ mod tests {
                     } => {
                         assert!(!part.is_empty(), "no empty parts");
                         assert!(chunk.as_ptr_range().contains(&part.as_ptr()));
-                        let j = joined.as_mut().expect("a head comes first");
-                        if j.2.is_empty() {
-                            j.0 = id;
-                        }
+                        let j = joined.get_or_insert((id, total, Vec::new()));
                         assert_eq!((j.0, j.1), (id, total), "one reply at a time");
                         j.2.extend_from_slice(part);
                         assert_eq!(last, j.2.len() == total, "last means complete");
@@ -445,85 +410,10 @@ mod tests {
             assert_eq!(passed(&bytes), gathered);
             assert_eq!(passed(&[&p[..20], &p[20..]]), gathered);
         }
-        // Without a type to pass (before the handshake) nothing passes.
+        // Without pass_data (a server, or before the handshake) nothing passes.
         let ok = data_reply(3, &[1u8; 100], b"");
         let got = frames(&[&ok[..50], &ok[50..]], 1 << 20);
         assert_eq!(got, [(res::DATA, ok[5..].to_vec(), false)]);
-    }
-
-    fn write_request(id: u32, handle: &[u8], offset: u64, data: &[u8]) -> Vec<u8> {
-        let len = |n: usize| (n as u32).to_be_bytes();
-        let body = [
-            &id.to_be_bytes()[..],
-            &len(handle.len()),
-            handle,
-            &offset.to_be_bytes(),
-            &len(data.len()),
-            data,
-        ]
-        .concat();
-        frame(req::WRITE, &body)
-    }
-
-    /// Feeds `chunks` to a server framer past its handshake: each packet's
-    /// type and body, flattened, however it came; and how many passed.
-    fn served(chunks: &[&[u8]]) -> (Vec<u8>, usize) {
-        let mut framer = Framer::default();
-        let (mut flat, mut heads, mut left) = (Vec::new(), 0, 0);
-        for chunk in chunks {
-            let mut at = 0;
-            while let Some(f) = framer.next(chunk, &mut at, 1 << 20, Some(req::WRITE)) {
-                match f {
-                    Frame::Packet(t, body) => {
-                        assert_eq!(left, 0, "nothing comes between parts");
-                        flat.push(t);
-                        flat.extend_from_slice(body);
-                    }
-                    Frame::PassHead(t, head) => {
-                        heads += 1;
-                        flat.push(t);
-                        flat.extend_from_slice(head);
-                        left = declared_len(&head[head.len() - 4..]).unwrap();
-                    }
-                    Frame::DataPart { part, last, .. } => {
-                        assert!(chunk.as_ptr_range().contains(&part.as_ptr()));
-                        left -= part.len();
-                        assert_eq!(last, left == 0);
-                        flat.extend_from_slice(part);
-                    }
-                    Frame::TooLong(..) => panic!("nothing too long here"),
-                }
-            }
-        }
-        (flat, heads)
-    }
-
-    #[test]
-    fn a_cut_write_request_passes_its_head_then_its_data_at_every_cut() {
-        let data: Vec<u8> = (0..500u32).map(|i| (i * 3) as u8).collect();
-        let first = write_request(1, b"handle-1", 1 << 40, &data);
-        // A handle length past its packet: gathered, for decoding to refuse.
-        let mut liar = write_request(3, b"h", 0, &data[..20]);
-        liar[9..13].copy_from_slice(&u32::MAX.to_be_bytes());
-        let stream = [
-            first.clone(),
-            frame(req::CLOSE, b"\0\0\0\x02\0\0\0\x01h"),
-            write_request(2, b"", 9, &data[..10]),
-            liar,
-        ]
-        .concat();
-        let (whole, none) = served(&[&stream]);
-        assert_eq!(none, 0, "whole packets do not pass");
-        for cut in 1..stream.len() {
-            let (got, heads) = served(&[&stream[..cut], &stream[cut..]]);
-            assert_eq!(got, whole, "cut at {cut}");
-            // Head whole in the first chunk (13 + 8 + 12 bytes), data not: passed.
-            if (33..first.len()).contains(&cut) {
-                assert_eq!(heads, 1, "cut at {cut}");
-            }
-        }
-        let bytes: Vec<&[u8]> = stream.chunks(1).collect();
-        assert_eq!(served(&bytes), (whole, 2), "one byte at a time");
     }
 
     #[test]

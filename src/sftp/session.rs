@@ -24,17 +24,8 @@ pub enum Event<'a> {
         id: u32,
         response: Response<'a>,
     },
-    /// Server: a WRITE request that a chunk's end cut (frame.rs); its data
-    /// follows in `DataPart`s.
-    WriteHead {
-        id: u32,
-        handle: &'a [u8],
-        offset: u64,
-        total: usize,
-    },
-    /// Part of the data of a DATA reply (client) or of the WRITE of the
-    /// last `WriteHead` (server) that a chunk's end cut (frame.rs), `part`
-    /// being a slice of the chunk fed; `last` completes packet `id`.
+    /// Client: part of a DATA reply that a chunk's end cut (frame.rs), the
+    /// `part` being a slice of the chunk fed; `last` answers request `id`.
     DataPart {
         id: u32,
         total: usize,
@@ -101,26 +92,12 @@ impl Session {
         let type_counted = !self.server;
         let mut at = 0;
         loop {
-            // Bulk data passes in parts once the handshake is done.
-            let pass = match (self.version, self.server) {
-                (None, _) => None,
-                (Some(_), true) => Some(req::WRITE),
-                (Some(_), false) => Some(res::DATA),
-            };
-            let Some(frame) = self.framer.next(data, &mut at, limit, pass) else {
+            // A client's DATA replies pass in parts once the handshake is done.
+            let pass_data = !self.server && self.version.is_some();
+            let Some(frame) = self.framer.next(data, &mut at, limit, pass_data) else {
                 return;
             };
             let outcome = match frame {
-                // A client's DATA parts carry all it needs.
-                Frame::PassHead(res::DATA, _) => Ok(()),
-                Frame::PassHead(_, head) => write_head(head).map(|(id, handle, offset, total)| {
-                    on_event(Event::WriteHead {
-                        id,
-                        handle,
-                        offset,
-                        total,
-                    })
-                }),
                 Frame::DataPart {
                     id,
                     total,
@@ -168,16 +145,6 @@ impl Session {
             }
         }
     }
-}
-
-/// A passed WRITE's head: id, handle, offset and data length.
-fn write_head(head: &[u8]) -> Result<(u32, &[u8], u64, usize), String> {
-    let mut r = Reader::new(head);
-    let id = malformed(r.u32())?;
-    let handle = malformed(r.string())?;
-    let offset = malformed(r.u64())?;
-    let total = malformed(r.u32())? as usize;
-    Ok((id, handle, offset, total))
 }
 
 /// The packet that must come first: INIT to a server, VERSION to a client.

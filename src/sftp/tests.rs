@@ -12,15 +12,13 @@ enum Seen {
     Fatal(String),
 }
 
-// The data of a DATA reply or WRITE passed in parts so far, and the
-// WRITE's handle and offset (kept across feeds).
-type Passed = (Vec<u8>, Option<(Vec<u8>, u64)>);
+// The data of a DATA reply passed in parts so far (kept across feeds).
 thread_local! {
-    static PARTS: std::cell::RefCell<Passed> = const { std::cell::RefCell::new((Vec::new(), None)) };
+    static PARTS: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Feeds `bytes`; a DATA reply or WRITE request that came in parts is seen
-/// once, whole, as if it had been decoded in one piece.
+/// Feeds `bytes`; a DATA reply that came in parts is seen once, whole, as
+/// if it had been decoded in one piece.
 fn feed(s: &mut Session, bytes: &[u8]) -> Vec<Seen> {
     let mut seen = Vec::new();
     s.feed(bytes, &mut |e| {
@@ -37,34 +35,20 @@ fn feed(s: &mut Session, bytes: &[u8]) -> Vec<Seen> {
             ),
             Event::Request { id, request } => Seen::Other(format!("{id} {request:?}")),
             Event::Response { id, response } => Seen::Other(format!("{id} {response:?}")),
-            Event::WriteHead { handle, offset, .. } => {
-                PARTS.with_borrow_mut(|p| p.1 = Some((handle.to_vec(), offset)));
-                return;
-            }
             Event::DataPart {
                 id,
                 total,
                 part,
                 last,
             } => {
-                let whole = PARTS.with_borrow_mut(|(acc, write)| {
+                let whole = PARTS.with_borrow_mut(|acc| {
                     assert!(acc.len() + part.len() <= total, "no more than announced");
                     acc.extend_from_slice(part);
-                    (last || acc.len() == total).then(|| (std::mem::take(acc), write.take()))
+                    (last || acc.len() == total).then(|| std::mem::take(acc))
                 });
-                let Some((data, write)) = whole else { return };
+                let Some(data) = whole else { return };
                 assert!(last && data.len() == total, "the last part ends the data");
-                match write {
-                    Some((handle, offset)) => {
-                        let request = Request::Write {
-                            handle: &handle,
-                            offset,
-                            data: &data,
-                        };
-                        Seen::Other(format!("{id} {request:?}"))
-                    }
-                    None => Seen::Other(format!("{id} {:?}", Response::Data(&data))),
-                }
+                Seen::Other(format!("{id} {:?}", Response::Data(&data)))
             }
             Event::Fatal(m) => Seen::Fatal(m),
         })
