@@ -189,6 +189,11 @@ export declare class SftpSession {
   twoStrings(kind: number, id: number, a: Uint8Array, b: Uint8Array): Buffer;
   read(id: number, handle: Uint8Array, offset: number, len: number): Buffer;
   write(id: number, handle: Uint8Array, offset: number, data: Uint8Array): Buffer;
+  /**
+   * A WRITE packet's head alone, for `len` bytes of data that the
+   * stream pushes after it, as they lie in the caller's buffer.
+   */
+  writeHead(id: number, handle: Uint8Array, offset: number, len: number): Buffer;
   extended(id: number, name: string, data: Uint8Array): Buffer;
   status(id: number, code: number, message: string, lang: string): Buffer;
   handle(id: number, handle: Uint8Array): Buffer;

@@ -423,6 +423,13 @@ impl SftpSession {
         joined_buffer(env, &head, data)
     }
 
+    /// A WRITE packet's head alone, for `len` bytes of data that the
+    /// stream pushes after it, as they lie in the caller's buffer.
+    #[napi(catch_unwind)]
+    pub fn write_head(&self, id: u32, handle: &[u8], offset: f64, len: u32) -> WireBytes {
+        encode::write_head(id, handle, to_u64(offset), len as usize).into()
+    }
+
     #[napi(catch_unwind)]
     pub fn extended(&self, id: u32, name: String, data: &[u8]) -> WireBytes {
         encode::extended(id, name.as_bytes(), data).into()
