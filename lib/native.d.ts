@@ -172,8 +172,13 @@ export declare class SftpSession {
    * request that lies whole in `chunk` is not copied: its event is
    * `_data` or `_WRITE` with the data's start and end in `chunk`, and
    * lib/sftp.js hands out that view of the chunk.
+   *
+   * A client's commonest events (a download's data, an upload's OK) are
+   * numbers written into `hot`, HOT_STRIDE to an event, and the event in
+   * the array is the number k where it starts: building an array for each
+   * would cost more than the event. Once `hot` is full, events are arrays.
    */
-  feed(chunk: Uint8Array): NativeEvent[];
+  feed(chunk: Uint8Array, hot: Float64Array): Array<NativeEvent | number>;
   /** Packets the session answered by itself (VERSION, OP_UNSUPPORTED). */
   takeOutput(): Buffer | null;
   get version(): number | null;
@@ -184,6 +189,11 @@ export declare class SftpSession {
   twoStrings(kind: number, id: number, a: Uint8Array, b: Uint8Array): Buffer;
   read(id: number, handle: Uint8Array, offset: number, len: number): Buffer;
   write(id: number, handle: Uint8Array, offset: number, data: Uint8Array): Buffer;
+  /**
+   * A WRITE packet's head alone, for `len` bytes of data that the
+   * stream pushes after it, as they lie in the caller's buffer.
+   */
+  writeHead(id: number, handle: Uint8Array, offset: number, len: number): Buffer;
   extended(id: number, name: string, data: Uint8Array): Buffer;
   status(id: number, code: number, message: string, lang: string): Buffer;
   handle(id: number, handle: Uint8Array): Buffer;

@@ -23,6 +23,15 @@ const OPENSSH_MAX_DATA_LEN = 256 * 1024 - 2 * 1024;
 const DEFAULT_MAX_DATA_LEN = 32768;
 const noop = () => {};
 
+// A client's hot events, which the engine's feed() writes as numbers into
+// the Float64Array it is given, HOT_STRIDE to an event (src/node/sftp.rs):
+// [kind, id, a, b, c, d].
+const HOT_STRIDE = 6;
+const HOT_EVENTS = 64;
+const HOT_PART = 1; // [, id, start, end, total, last]: as '_part'
+const HOT_DATA = 2; // [, id, start, end]: as '_data'
+const HOT_OK = 3; // [, id]: a STATUS of OK
+
 // The methods of lib/sftp/client.js and server.js are mixed into the
 // prototype (below); this base is Transform, typed to include them for tsc.
 /** @typedef {new (options?: import('stream').TransformOptions) => Transform & typeof clientMethods & typeof serverMethods} WithMethods */
@@ -42,6 +51,9 @@ class SFTPStream extends Base {
     this._isOpenSSH = !!(remoteIdentRaw && RE_OPENSSH.test(remoteIdentRaw));
     this._needContinue = false;
     this._failed = false;
+    // Client: the DATA reply arriving in parts (_onDataPart), or null.
+    this._dataPart = null;
+    this._hot = new Float64Array(HOT_STRIDE * HOT_EVENTS);
     this._native = new SftpSession(this.server, this._isOpenSSH);
     this._state = {
       version: undefined,
@@ -91,6 +103,7 @@ class SFTPStream extends Base {
     const requests = this._state.requests;
     const pending = Object.keys(requests);
     this._state.requests = {};
+    this._dataPart = null;
     // Every request still waiting fails, whatever ended the session. (0.4.10
     // skipped this once its readable side had ended; on today's Node the
     // Transform ends that side before 'prefinish' listeners run, so a peer
@@ -112,14 +125,25 @@ class SFTPStream extends Base {
     if (this._failed) return callback();
     let events;
     try {
-      events = fromEngine(this._native.feed(chunk));
+      events = fromEngine(this._native.feed(chunk, this._hot));
     } catch (err) {
       return this._fail(err, callback);
     }
-    const answered = this._native.takeOutput();
-    if (answered) this.push(answered);
+    // Only a server answers anything by itself (VERSION, OP_UNSUPPORTED).
+    if (this.server) {
+      const answered = this._native.takeOutput();
+      if (answered) this.push(answered);
+    }
     for (let ev of events) {
+      if (typeof ev === 'number') {
+        this._onHot(this._hot, ev, chunk);
+        continue;
+      }
       // Data that lay whole in the chunk comes as its place there: a view, not a copy.
+      if (ev[0] === '_part') {
+        this._onDataPart(ev[1], ev[6] || chunk, ev[2], ev[3], ev[4], ev[5]);
+        continue;
+      }
       if (ev[0] === '_data') ev = ['data', ev[1], chunk.subarray(ev[2], ev[3])];
       else if (ev[0] === '_WRITE') ev = ['WRITE', ev[1], ev[2], ev[3], chunk.subarray(ev[4], ev[5])];
       if (ev[0] === 'error') {
@@ -128,9 +152,24 @@ class SFTPStream extends Base {
       }
       if (ev[0] === 'ready') this._onReady(ev[1], ev[2]);
       else if (this.server) this._onRequest(ev);
-      else this._onResponse(ev);
+      else this._onResponse(ev[0], ev[1], ev[2], ev[3], ev[4]);
     }
     callback();
+  }
+
+  /** Client: the hot event at hot[k], as its array form would be handled. */
+  _onHot(hot, k, chunk) {
+    const id = hot[k + 1];
+    switch (hot[k]) {
+      case HOT_PART:
+        return this._onDataPart(id, chunk, hot[k + 2], hot[k + 3], hot[k + 4], hot[k + 5] === 1);
+      case HOT_DATA:
+        return this._onResponse('data', id, chunk.subarray(hot[k + 2], hot[k + 3]));
+      case HOT_OK:
+        return this._onResponse('status', id, STATUS_CODE.OK);
+      default:
+        return undefined;
+    }
   }
 
   /**
@@ -156,11 +195,42 @@ class SFTPStream extends Base {
   }
 
   /**
-   * Client: a response; its request's callback gets it as 0.4.10 shaped it.
-   * @param {import('./native').NativeEvent} ev
+   * Client: the next part of DATA reply `id` (of `total` bytes) that
+   * channel packets cut, at from[start, end). It is
+   * copied straight into the reader's buffer (readData, fastGet), or into
+   * one of the reply's own, so the reply's data is copied once; the last
+   * part answers the request. Parts of one reply come with nothing between
+   * them, so one reply is in parts at a time.
    */
-  _onResponse([type, id, ...args]) {
-    this.debug(`DEBUG[SFTP]: Parser: Response: ${type.toUpperCase()}`);
+  _onDataPart(id, from, start, end, total, last) {
+    let part = this._dataPart;
+    if (!part) {
+      const req = this._state.requests[id];
+      let into = null;
+      if (req && req.cb) into = req.buffer || Buffer.allocUnsafe(total);
+      part = this._dataPart = { req, into, at: 0 };
+    }
+    // Copied only while the request still waits (and no further than the
+    // reader's buffer reaches: more than was asked for is refused at the end).
+    if (part.into && part.at < part.into.length && this._state.requests[id] === part.req) {
+      part.at += from.copy(part.into, part.at, start, end);
+    }
+    if (!last) return;
+    this._dataPart = null;
+    this._onResponse('data', id, part.into, total);
+  }
+
+  /**
+   * Client: a response, as its event's elements; its request's callback
+   * gets it as 0.4.10 shaped it.
+   * @param {string} type
+   * @param {number} id
+   * @param {any} [a0]
+   * @param {any} [a1]
+   * @param {any} [a2]
+   */
+  _onResponse(type, id, a0, a1, a2) {
+    if (this.debug !== noop) this.debug(`DEBUG[SFTP]: Parser: Response: ${type.toUpperCase()}`);
     const req = this._state.requests[id];
     // Forget it first: a callback that ends the session must not see it again.
     delete this._state.requests[id];
@@ -168,36 +238,39 @@ class SFTPStream extends Base {
     const cb = req.cb;
     // A request that succeeds with data (lib/sftp/client.js EXPECT) fails
     // on any other kind of answer, an OK status included.
-    if (req.expect && type !== req.expect && (type !== 'status' || args[0] === STATUS_CODE.OK)) {
+    if (req.expect && type !== req.expect && (type !== 'status' || a0 === STATUS_CODE.OK)) {
       return cb(new Error(`Unexpected ${type} response`));
     }
     switch (type) {
       case 'status': {
-        const [code, message, lang] = args;
+        // (code, message, lang)
+        const code = a0;
         if (code === STATUS_CODE.OK) return cb();
         /** @type {Error & { code?: number, lang?: string }} */
-        const err = new Error(message || STATUS_TEXT[code] || 'Unknown status');
+        const err = new Error(a1 || STATUS_TEXT[code] || 'Unknown status');
         err.code = code;
-        err.lang = lang;
+        err.lang = a2;
         return cb(err);
       }
       case 'handle':
-        return cb(undefined, args[0]);
+        return cb(undefined, a0);
       case 'data': {
-        const data = args[0];
+        // (data) or, from _onDataPart, (data, length sent).
+        const data = a0;
         if (!req.buffer) return cb(undefined, data);
-        // Copied into the caller's buffer, cut to fit; the length sent is
-        // reported so readData can refuse more than it asked for.
-        data.copy(req.buffer, 0, 0, Math.min(data.length, req.buffer.length));
-        return cb(undefined, req.buffer, data.length);
+        // Copied into the caller's buffer, cut to fit (parts already are);
+        // the length sent is reported so readData can refuse more than it
+        // asked for.
+        if (data !== req.buffer) data.copy(req.buffer, 0, 0, Math.min(data.length, req.buffer.length));
+        return cb(undefined, req.buffer, a1 === undefined ? data.length : a1);
       }
       case 'name':
-        for (const n of args[0]) n.attrs = new Stats(n.attrs);
-        return cb(undefined, args[0]);
+        for (const n of a0) n.attrs = new Stats(n.attrs);
+        return cb(undefined, a0);
       case 'attrs':
-        return cb(undefined, new Stats(args[0]));
+        return cb(undefined, new Stats(a0));
       case 'extended':
-        return req.extended ? req.extended(args[0], cb) : cb();
+        return req.extended ? req.extended(a0, cb) : cb();
       default:
         return undefined;
     }

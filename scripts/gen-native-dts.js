@@ -24,7 +24,7 @@ const OUT = path.join(root, 'lib', 'native.d.ts');
 const SHAPES = {
   'SshSession.feed': 'NativeEvent[]',
   'SshSession.hostKeyVerdict': 'NativeEvent[]',
-  'SftpSession.feed': 'NativeEvent[]',
+  'SftpSession.feed': 'Array<NativeEvent | number>',
   parseKey: 'ParsedKeys',
   sftpDecodeStatvfs: 'StatvfsReply | null',
   sftpDecodeLimits: 'LimitsReply | null',
@@ -115,6 +115,7 @@ function tsType(t, where, known) {
     return { ts: /^[\w[\]]+$/.test(el) ? `${el}[]` : `Array<${el}>` };
   }
   if (t === '[u8]') return { ts: where === 'param' ? 'Uint8Array' : 'Buffer' };
+  if (t === 'Float64ArraySlice' && where === 'param') return { ts: 'Float64Array' };
   if (t === 'String' || t === 'str') return { ts: 'string' };
   if (t === 'bool') return { ts: 'boolean' };
   if (t === '()' || t === '') return { ts: 'void' };

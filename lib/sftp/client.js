@@ -92,6 +92,41 @@ function oneString(self, kind, s, cb) {
   return send(self, NAMES[kind], (id) => self._native.oneString(kind, id, s), { cb });
 }
 
+/**
+ * writeData's work; `inPlace`: push the packet's head, then `buf`'s bytes
+ * as a view (see _writeDataInPlace), instead of one Buffer with a copy.
+ * @param {import('../sftp')} self
+ */
+function writeChunk(self, handle, buf, off, len, position, cb, inPlace) {
+  clientOnly(self);
+  needHandle(handle);
+  if (!Buffer.isBuffer(buf)) throw new Error('buffer is not a Buffer');
+  if (off > buf.length) throw new Error('offset is out of bounds');
+  if (off + len > buf.length) throw new Error('length extends beyond buffer');
+  if (position === null) throw new Error('null position currently unsupported');
+  if (!len) {
+    if (cb) process.nextTick(cb, undefined, 0);
+    return undefined;
+  }
+  // More than one packet holds: send what fits, the rest once it is acked.
+  const max = self._state.maxDataLen;
+  const overflow = len > max ? len - max : 0;
+  if (overflow) len = max;
+  const data = buf.subarray(off, off + len);
+  const done = (err) => {
+    if (err) {
+      if (cb) cb(err);
+    } else if (overflow) {
+      writeChunk(self, handle, buf, off + len, overflow, position + len, cb, inPlace);
+    } else if (cb) {
+      cb(undefined, off + len);
+    }
+  };
+  if (!inPlace) return send(self, 'WRITE', (id) => self._native.write(id, handle, position, data), { cb: done });
+  send(self, 'WRITE', (id) => self._native.writeHead(id, handle, position, len), { cb: done });
+  return self.push(data);
+}
+
 /** The extension's data in the server's VERSION includes `version`. */
 function requireExtension(self, name, version) {
   const ext = self._state.extensions[name];
@@ -186,31 +221,18 @@ const methods = {
   },
 
   writeData(handle, buf, off, len, position, cb) {
-    clientOnly(this);
-    needHandle(handle);
-    if (!Buffer.isBuffer(buf)) throw new Error('buffer is not a Buffer');
-    if (off > buf.length) throw new Error('offset is out of bounds');
-    if (off + len > buf.length) throw new Error('length extends beyond buffer');
-    if (position === null) throw new Error('null position currently unsupported');
-    if (!len) {
-      if (cb) process.nextTick(cb, undefined, 0);
-      return undefined;
-    }
-    // More than one packet holds: send what fits, the rest once it is acked.
-    const max = this._state.maxDataLen;
-    const overflow = len > max ? len - max : 0;
-    if (overflow) len = max;
-    const data = buf.subarray(off, off + len);
-    const done = (err) => {
-      if (err) {
-        if (cb) cb(err);
-      } else if (overflow) {
-        this.writeData(handle, buf, off + len, overflow, position + len, cb);
-      } else if (cb) {
-        cb(undefined, off + len);
-      }
-    };
-    return send(this, 'WRITE', (id) => this._native.write(id, handle, position, data), { cb: done });
+    return writeChunk(this, handle, buf, off, len, position, cb, false);
+  },
+
+  /**
+   * writeData for fastPut (lib/sftp/transfer.js): the data goes out as a
+   * view of `buf`, not a copy, after the packet's head. Only for a buffer
+   * left alone until `cb`: fastPut reuses a slot only once its write is
+   * acknowledged, and the server cannot acknowledge bytes it has not been
+   * sent. (writeData copies: its caller may reuse the buffer at once.)
+   */
+  _writeDataInPlace(handle, buf, off, len, position, cb) {
+    return writeChunk(this, handle, buf, off, len, position, cb, true);
   },
 
   fastGet(remotePath, localPath, opts, cb) {

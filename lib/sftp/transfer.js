@@ -27,7 +27,9 @@ function options(opts) {
 
 /** The side's read and write: fs's own, or SFTPStream's readData/writeData. */
 const readOf = (side) => (side === fs ? fs.read : side.readData).bind(side);
-const writeOf = (side) => (side === fs ? fs.write : side.writeData).bind(side);
+// To an SFTP peer the chunks go out as views of `buf`, not copies: a slot is
+// reused only once its write is acknowledged (readChunk).
+const writeOf = (side) => (side === fs ? fs.write : side._writeDataInPlace).bind(side);
 /** A side whose handle can still be closed: fs, or an SFTP stream still open. */
 const closable = (side) => side === fs || side.writable;
 

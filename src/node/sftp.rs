@@ -8,7 +8,7 @@ use crate::sftp::attrs::Attrs;
 use crate::sftp::request::Request;
 use crate::sftp::response::{self, Response};
 use crate::sftp::session::{Event, Session};
-use crate::sftp::{encode, VERSION};
+use crate::sftp::{encode, status, VERSION};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
@@ -97,6 +97,31 @@ fn event_to_js<'env>(env: &'env Env, e: Event<'_>, chunk: &Span) -> Result<Array
             ev("ready")?.arg(version)?.arg(list)?.done()
         }
         Event::Fatal(message) => ev("error")?.arg(message)?.done(),
+        // Always a slice of the chunk; were it not, a copy goes along as a
+        // seventh element for lib/sftp.js to read from instead.
+        Event::DataPart {
+            id,
+            total,
+            part,
+            last,
+        } => {
+            let e = ev("_part")?.arg(id)?;
+            match chunk.offset_of(part) {
+                Some(at) => e
+                    .arg(at as f64)?
+                    .arg((at + part.len()) as f64)?
+                    .arg(total as f64)?
+                    .arg(last)?
+                    .done(),
+                None => e
+                    .arg(0)?
+                    .arg(part.len() as f64)?
+                    .arg(total as f64)?
+                    .arg(last)?
+                    .buffer(part)?
+                    .done(),
+            }
+        }
         Event::Response { id, response } => match response {
             Response::Status {
                 code,
@@ -205,6 +230,64 @@ fn request_to_js<'env>(
     })
 }
 
+/// Numbers to a hot event in `feed`'s `hot`: [kind, id, a, b, c, d].
+const HOT_STRIDE: usize = 6;
+/// [HOT_PART, id, start, end, total, last]: as the `_part` event.
+const HOT_PART: f64 = 1.0;
+/// [HOT_DATA, id, start, end]: as the `_data` event.
+const HOT_DATA: f64 = 2.0;
+/// [HOT_OK, id]: a STATUS of OK (its message and language go unread).
+const HOT_OK: f64 = 3.0;
+
+/// Writes `e` into `room` as numbers when it is a hot event whose data
+/// lies in the chunk; false (nothing written) otherwise.
+fn hot_event(e: &Event<'_>, chunk: &Span, room: Option<&mut [f64]>) -> bool {
+    let Some(room) = room else {
+        return false;
+    };
+    let nums = match *e {
+        Event::DataPart {
+            id,
+            total,
+            part,
+            last,
+        } => match chunk.offset_of(part) {
+            Some(at) => [
+                HOT_PART,
+                id.into(),
+                at as f64,
+                (at + part.len()) as f64,
+                total as f64,
+                f64::from(u8::from(last)),
+            ],
+            None => return false,
+        },
+        Event::Response {
+            id,
+            response: Response::Data(d),
+        } => match chunk.offset_of(d) {
+            Some(at) => [
+                HOT_DATA,
+                id.into(),
+                at as f64,
+                (at + d.len()) as f64,
+                0.0,
+                0.0,
+            ],
+            None => return false,
+        },
+        Event::Response {
+            id,
+            response: Response::Status {
+                code: status::OK, ..
+            },
+        } => [HOT_OK, id.into(), 0.0, 0.0, 0.0, 0.0],
+        _ => return false,
+    };
+    room.copy_from_slice(&nums);
+    true
+}
+
 #[napi]
 pub struct SftpSession {
     session: Session,
@@ -243,17 +326,38 @@ impl SftpSession {
     /// request that lies whole in `chunk` is not copied: its event is
     /// `_data` or `_WRITE` with the data's start and end in `chunk`, and
     /// lib/sftp.js hands out that view of the chunk.
+    ///
+    /// A client's commonest events (a download's data, an upload's OK) are
+    /// numbers written into `hot`, HOT_STRIDE to an event, and the event in
+    /// the array is the number k where it starts: building an array for each
+    /// would cost more than the event. Once `hot` is full, events are arrays.
     #[napi(catch_unwind)]
-    pub fn feed<'env>(&mut self, env: &'env Env, chunk: &[u8]) -> Result<Array<'env>> {
+    pub fn feed<'env>(
+        &mut self,
+        env: &'env Env,
+        chunk: &[u8],
+        mut hot: Float64ArraySlice<'env>,
+    ) -> Result<Array<'env>> {
+        // SAFETY: the array is an argument of this call, alive and not
+        // detached until it returns; no JS runs meanwhile, and lib/sftp.js
+        // gives a Float64Array of its own, never the chunk's memory.
+        let hot = unsafe { hot.as_mut() };
         let mut events = env.create_array(0)?;
         let mut n = 0u32;
+        let mut used = 0usize;
         let mut failure: Option<Error> = None;
         let span = Span::of(chunk);
         self.session.feed(chunk, &mut |e| {
             if failure.is_some() {
                 return;
             }
-            match event_to_js(env, e, &span).and_then(|a| events.set(n, a)) {
+            let done = if hot_event(&e, &span, hot.get_mut(used..used + HOT_STRIDE)) {
+                used += HOT_STRIDE;
+                events.set(n, (used - HOT_STRIDE) as u32)
+            } else {
+                event_to_js(env, e, &span).and_then(|a| events.set(n, a))
+            };
+            match done {
                 Ok(()) => n += 1,
                 Err(err) => failure = Some(err),
             }
@@ -317,6 +421,13 @@ impl SftpSession {
     ) -> Result<BufferSlice<'env>> {
         let head = encode::write_head(id, handle, to_u64(offset), data.len());
         joined_buffer(env, &head, data)
+    }
+
+    /// A WRITE packet's head alone, for `len` bytes of data that the
+    /// stream pushes after it, as they lie in the caller's buffer.
+    #[napi(catch_unwind)]
+    pub fn write_head(&self, id: u32, handle: &[u8], offset: f64, len: u32) -> WireBytes {
+        encode::write_head(id, handle, to_u64(offset), len as usize).into()
     }
 
     #[napi(catch_unwind)]

@@ -24,6 +24,14 @@ pub enum Event<'a> {
         id: u32,
         response: Response<'a>,
     },
+    /// Client: part of a DATA reply that a chunk's end cut (frame.rs), the
+    /// `part` being a slice of the chunk fed; `last` answers request `id`.
+    DataPart {
+        id: u32,
+        total: usize,
+        part: &'a [u8],
+        last: bool,
+    },
     /// The session is over: 0.4.10's message.
     Fatal(String),
 }
@@ -83,8 +91,27 @@ impl Session {
         };
         let type_counted = !self.server;
         let mut at = 0;
-        while let Some(frame) = self.framer.next(data, &mut at, limit) {
+        loop {
+            // A client's DATA replies pass in parts once the handshake is done.
+            let pass_data = !self.server && self.version.is_some();
+            let Some(frame) = self.framer.next(data, &mut at, limit, pass_data) else {
+                return;
+            };
             let outcome = match frame {
+                Frame::DataPart {
+                    id,
+                    total,
+                    part,
+                    last,
+                } => {
+                    on_event(Event::DataPart {
+                        id,
+                        total,
+                        part,
+                        last,
+                    });
+                    Ok(())
+                }
                 // Before the handshake a wrong type is the error to report,
                 // whatever the length (0.4.10 checked the type first).
                 Frame::TooLong(_, kind)

@@ -12,6 +12,13 @@ enum Seen {
     Fatal(String),
 }
 
+// The data of a DATA reply passed in parts so far (kept across feeds).
+thread_local! {
+    static PARTS: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Feeds `bytes`; a DATA reply that came in parts is seen once, whole, as
+/// if it had been decoded in one piece.
 fn feed(s: &mut Session, bytes: &[u8]) -> Vec<Seen> {
     let mut seen = Vec::new();
     s.feed(bytes, &mut |e| {
@@ -28,6 +35,21 @@ fn feed(s: &mut Session, bytes: &[u8]) -> Vec<Seen> {
             ),
             Event::Request { id, request } => Seen::Other(format!("{id} {request:?}")),
             Event::Response { id, response } => Seen::Other(format!("{id} {response:?}")),
+            Event::DataPart {
+                id,
+                total,
+                part,
+                last,
+            } => {
+                let whole = PARTS.with_borrow_mut(|acc| {
+                    assert!(acc.len() + part.len() <= total, "no more than announced");
+                    acc.extend_from_slice(part);
+                    (last || acc.len() == total).then(|| std::mem::take(acc))
+                });
+                let Some(data) = whole else { return };
+                assert!(last && data.len() == total, "the last part ends the data");
+                Seen::Other(format!("{id} {:?}", Response::Data(&data)))
+            }
             Event::Fatal(m) => Seen::Fatal(m),
         })
     });
