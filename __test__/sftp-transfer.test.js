@@ -177,6 +177,37 @@ for (const [name, backend] of Object.entries(BACKENDS)) {
   });
 }
 
+test('fastGet writes the local file in batches (one fs call for several chunks), and a short write goes on where it stopped', async (t) => {
+  const { sftp, dir, remote } = await BACKENDS['our SFTPStream server'].start(t);
+  const local = fs.mkdtempSync(path.join(os.tmpdir(), 'ssh2sn-xfer-local-'));
+  t.after(() => fs.rmSync(local, { recursive: true, force: true }));
+  const data = crypto.randomBytes(4 * MiB + 777);
+  fs.writeFileSync(path.join(dir, 'src.bin'), data);
+
+  // Count fastGet's fs calls; cut the first batch of several chunks short
+  // inside its first chunk, as a file system may.
+  const { write, writev } = fs;
+  let calls = 0;
+  let cut = false;
+  fs.write = (...args) => (++calls, write.apply(fs, args));
+  fs.writev = (fd, views, pos, cb) => {
+    ++calls;
+    if (cut || views.length < 2) return writev.call(fs, fd, views, pos, cb);
+    cut = true;
+    return writev.call(fs, fd, [views[0].subarray(0, 1000)], pos, cb);
+  };
+  t.after(() => Object.assign(fs, { write, writev }));
+  const steps = [];
+  await call(sftp, 'fastGet', remote('src.bin'), path.join(local, 'down.bin'), { step: (total, nb) => steps.push(nb) });
+  Object.assign(fs, { write, writev });
+
+  assert.strictEqual(sha(fs.readFileSync(path.join(local, 'down.bin'))), sha(data));
+  const chunks = Math.ceil(data.length / 32768);
+  assert.strictEqual(steps.length, chunks, 'step once per chunk');
+  assert.ok(cut, 'some fs call carried several chunks');
+  assert.ok(calls < chunks, `${calls} fs calls for ${chunks} chunks`);
+});
+
 test("readFile of a file whose size reads as 0 but is not empty (/proc, through OpenSSH's sftp-server)", { skip: BACKENDS["OpenSSH's sftp-server"].skip }, async (t) => {
   const { sftp } = await BACKENDS["OpenSSH's sftp-server"].start(t);
   const st = await call(sftp, 'stat', '/proc/self/status');

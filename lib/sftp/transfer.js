@@ -28,8 +28,67 @@ function options(opts) {
 /** The side's read and write: fs's own, or SFTPStream's readData/writeData. */
 const readOf = (side) => (side === fs ? fs.read : side.readData).bind(side);
 // To an SFTP peer the chunks go out as views of `buf`, not copies: a slot is
-// reused only once its write is acknowledged (readChunk).
-const writeOf = (side) => (side === fs ? fs.write : side._writeDataInPlace).bind(side);
+// reused only once its write is acknowledged (readChunk). Into a local file
+// they go batched (batchedFsWrite).
+const writeOf = (side) => (side === fs ? batchedFsWrite() : side._writeDataInPlace.bind(side));
+
+/**
+ * fs.write's signature for one transfer's local file, with one fs call in
+ * flight at a time: chunks that arrive meanwhile wait, then go out together,
+ * one fs.writev per run of adjacent file positions. Each fs call is a
+ * hand-off to libuv's thread pool and back (two cross-CPU wake-ups), which
+ * cost more than writing 32 KiB into the page cache; replies arrive faster
+ * than one write at a time drains them, so batches form by themselves.
+ * Each chunk's callback still runs once its own bytes are written.
+ */
+function batchedFsWrite() {
+  /** @type {{ buf: Buffer, off: number, len: number, pos: number, cb: (err?: Error | null) => void }[]} */
+  let waiting = [];
+  let busy = false;
+  let fd;
+
+  function flush() {
+    const batch = waiting.sort((a, b) => a.pos - b.pos);
+    waiting = [];
+    busy = true;
+    const runs = [];
+    for (const chunk of batch) {
+      const run = runs[runs.length - 1];
+      const last = run && run[run.length - 1];
+      if (last && last.pos + last.len === chunk.pos) run.push(chunk);
+      else runs.push([chunk]);
+    }
+    let left = runs.length;
+    for (const run of runs) {
+      const views = run.map((c) => c.buf.subarray(c.off, c.off + c.len));
+      writevAll(fd, views, run[0].pos, (err) => {
+        for (const c of run) c.cb(err);
+        if (--left > 0) return;
+        busy = false;
+        if (waiting.length) flush();
+      });
+    }
+  }
+
+  return (handle, buf, off, len, pos, cb) => {
+    fd = handle;
+    waiting.push({ buf, off, len, pos, cb });
+    if (!busy) flush();
+  };
+}
+
+/** fs.writev until every byte of `views` is written at `pos` (a short write goes on from where it stopped). */
+function writevAll(fd, views, pos, cb) {
+  fs.writev(fd, views, pos, (err, written) => {
+    if (err) return cb(err);
+    let rest = views;
+    let done = written;
+    while (rest.length && done >= rest[0].length) done -= rest.shift().length;
+    if (!rest.length) return cb(null);
+    if (done > 0) rest = [rest[0].subarray(done), ...rest.slice(1)];
+    writevAll(fd, rest, pos + written, cb);
+  });
+}
 /** A side whose handle can still be closed: fs, or an SFTP stream still open. */
 const closable = (side) => side === fs || side.writable;
 
