@@ -21,11 +21,9 @@
 use aws_lc_sys as sys;
 use ssh2_streams_native::crypto::chacha;
 use ssh2_streams_native::crypto::mac::{Mac, MacSpec};
-use ssh2_streams_native::crypto::CipherSpec;
 use ssh2_streams_native::transport::packet::{DirectionKeys, Opener, Sealer};
 use std::hint::black_box;
 use std::time::Instant;
-use zeroize::Zeroizing;
 
 /// One SSH_MSG_CHANNEL_DATA's data, as the raw bench (raw.js) sends.
 const DATA: usize = 32 * 1024 - 64;
@@ -68,15 +66,7 @@ fn report(kind: &str, name: &str, op: &str, lib: &str, (median, rates): (f64, Ve
 }
 
 fn keys(cipher: &str, mac: Option<&str>) -> DirectionKeys {
-    let spec = CipherSpec::from_name(cipher).expect("cipher");
-    let mac = mac.map(|m| MacSpec::from_name(m).expect("mac"));
-    DirectionKeys {
-        cipher: spec,
-        mac,
-        iv: Zeroizing::new(vec![3; spec.iv_len().max(12)]),
-        key: Zeroizing::new(vec![5; spec.key_len()]),
-        mac_key: Zeroizing::new(vec![7; mac.map_or(0, |m| m.key_len())]),
-    }
+    DirectionKeys::filler(cipher, mac).expect("an algorithm the engine has")
 }
 
 /// Sealing and opening one CHANNEL_DATA packet of DATA bytes.

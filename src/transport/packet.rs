@@ -28,6 +28,27 @@ pub struct DirectionKeys {
     pub mac_key: Zeroizing<Vec<u8>>,
 }
 
+impl DirectionKeys {
+    /// Keys of fixed filler bytes for the named cipher and MAC (None for
+    /// a name this engine does not have): for the framing's tests and the
+    /// per-packet benchmark (benches/primitives.rs), never a connection.
+    #[doc(hidden)]
+    pub fn filler(cipher: &str, mac: Option<&str>) -> Option<DirectionKeys> {
+        let spec = CipherSpec::from_name(cipher)?;
+        let mac = match mac {
+            Some(name) => Some(MacSpec::from_name(name)?),
+            None => None,
+        };
+        Some(DirectionKeys {
+            cipher: spec,
+            mac,
+            iv: Zeroizing::new(vec![3; spec.iv_len().max(12)]),
+            key: Zeroizing::new(vec![5; spec.key_len()]),
+            mac_key: Zeroizing::new(vec![7; mac.map_or(0, |m| m.key_len())]),
+        })
+    }
+}
+
 /// A fault in an incoming packet: the message 0.4.10 gave and the
 /// DISCONNECT reason to send (None: end without one, as 0.4.10 did).
 #[derive(Debug, Clone, PartialEq, Eq)]

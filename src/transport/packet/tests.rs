@@ -5,18 +5,9 @@
 //! does.
 
 use super::*;
-use crate::crypto::mac::MacSpec;
 
 fn keys(cipher: &str, mac: Option<&str>) -> DirectionKeys {
-    let spec = CipherSpec::from_name(cipher).unwrap();
-    let mac = mac.and_then(MacSpec::from_name);
-    DirectionKeys {
-        cipher: spec,
-        mac,
-        iv: Zeroizing::new(vec![3; spec.iv_len().max(12)]),
-        key: Zeroizing::new(vec![5; spec.key_len()]),
-        mac_key: Zeroizing::new(vec![7; mac.map_or(0, |m| m.key_len())]),
-    }
+    DirectionKeys::filler(cipher, mac).unwrap()
 }
 
 fn pair(cipher: Option<(&str, Option<&str>)>) -> (Sealer, Opener) {
