@@ -24,6 +24,14 @@ const { missing, startSshd } = require('./sshd');
 
 const [impl, mode, mibArg = '64', cipher = 'aes128-gcm@openssh.com', hmac = '-'] = process.argv.slice(2);
 
+// The client process's CPU time beside the wall clock: whether the client
+// or the server side (sshd, sftp-server) is what a row waits for.
+const startClock = () => ({ t: process.hrtime.bigint(), cpu: process.cpuUsage() });
+function stopClock({ t, cpu }) {
+  const used = process.cpuUsage(cpu);
+  return { seconds: Number(process.hrtime.bigint() - t) / 1e9, clientCpuSeconds: (used.user + used.system) / 1e6 };
+}
+
 async function main() {
   if (!['exec', 'get', 'put'].includes(mode)) throw new Error('usage: client-sshd.js <impl> <exec|get|put> <MiB> [cipher] [hmac|-]');
   const why = missing();
@@ -63,10 +71,10 @@ async function main() {
       },
     });
     await ready;
-    let seconds;
+    let timed;
     if (mode === 'exec') {
-      seconds = await new Promise((resolve, reject) => {
-        const t0 = process.hrtime.bigint();
+      timed = await new Promise((resolve, reject) => {
+        const t0 = startClock();
         conn.exec(`exec cat '${remote}'`, (err, stream) => {
           if (err) return reject(err);
           let got = 0;
@@ -77,17 +85,17 @@ async function main() {
             got += d.length;
           });
           stream.on('close', () => {
-            const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+            const clock = stopClock(t0);
             if (got !== bytes) reject(new Error(`received ${got} of ${bytes} bytes`));
-            else resolve(secs);
+            else resolve(clock);
           });
         });
       });
     } else {
       const sftp = await new Promise((resolve, reject) => conn.sftp((err, s) => (err ? reject(err) : resolve(s))));
-      seconds = await new Promise((resolve, reject) => {
-        const t0 = process.hrtime.bigint();
-        const finished = (err) => (err ? reject(err) : resolve(Number(process.hrtime.bigint() - t0) / 1e9));
+      timed = await new Promise((resolve, reject) => {
+        const t0 = startClock();
+        const finished = (err) => (err ? reject(err) : resolve(stopClock(t0)));
         if (mode === 'get') sftp.fastGet(remote, local, finished);
         else sftp.fastPut(local, remote, finished);
       });
@@ -96,7 +104,8 @@ async function main() {
       if (sha(copy) !== sha(data)) throw new Error('the copy differs from the source (sha256)');
     }
     conn.end();
-    process.stdout.write(JSON.stringify({ impl, mode, cipher, hmac, bytes, seconds, mbps: bytes / 1e6 / seconds }) + '\n');
+    const { seconds, clientCpuSeconds } = timed;
+    process.stdout.write(JSON.stringify({ impl, mode, cipher, hmac, bytes, seconds, clientCpuSeconds, mbps: bytes / 1e6 / seconds }) + '\n');
   } finally {
     if (sshd) await sshd.stop();
     fs.rmSync(dir, { recursive: true, force: true });
