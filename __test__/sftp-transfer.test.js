@@ -208,6 +208,35 @@ test('fastGet writes the local file in batches (one fs call for several chunks),
   assert.ok(calls < chunks, `${calls} fs calls for ${chunks} chunks`);
 });
 
+test('fastPut reads the local file in batches (one fs call for several chunks), and a chunk a read stopped short of is read again', async (t) => {
+  const { sftp, dir, remote } = await BACKENDS['our SFTPStream server'].start(t);
+  const local = fs.mkdtempSync(path.join(os.tmpdir(), 'ssh2sn-xfer-local-'));
+  t.after(() => fs.rmSync(local, { recursive: true, force: true }));
+  const data = crypto.randomBytes(4 * MiB + 777);
+  fs.writeFileSync(path.join(local, 'src.bin'), data);
+
+  // Count fastPut's fs reads; the first batch of several chunks reads only
+  // 1000 bytes, as a read may stop short.
+  const { read, readv } = fs;
+  let calls = 0;
+  let cut = false;
+  fs.read = (...args) => (++calls, read.apply(fs, args));
+  fs.readv = (fd, views, pos, cb) => {
+    ++calls;
+    if (cut || views.length < 2) return readv.call(fs, fd, views, pos, cb);
+    cut = true;
+    return readv.call(fs, fd, [views[0].subarray(0, 1000)], pos, cb);
+  };
+  t.after(() => Object.assign(fs, { read, readv }));
+  await call(sftp, 'fastPut', path.join(local, 'src.bin'), remote('up.bin'));
+  Object.assign(fs, { read, readv });
+
+  assert.strictEqual(sha(fs.readFileSync(path.join(dir, 'up.bin'))), sha(data));
+  const chunks = Math.ceil(data.length / 32768);
+  assert.ok(cut, 'some fs call carried several chunks');
+  assert.ok(calls < chunks, `${calls} fs calls for ${chunks} chunks`);
+});
+
 test("readFile of a file whose size reads as 0 but is not empty (/proc, through OpenSSH's sftp-server)", { skip: BACKENDS["OpenSSH's sftp-server"].skip }, async (t) => {
   const { sftp } = await BACKENDS["OpenSSH's sftp-server"].start(t);
   const st = await call(sftp, 'stat', '/proc/self/status');

@@ -25,24 +25,30 @@ function options(opts) {
   return o;
 }
 
-/** The side's read and write: fs's own, or SFTPStream's readData/writeData. */
-const readOf = (side) => (side === fs ? fs.read : side.readData).bind(side);
+/** The side's read and write: fs's own (batched), or SFTPStream's readData/writeData. */
+const readOf = (side) => (side === fs ? batchedFs(readvRun) : side.readData.bind(side));
 // To an SFTP peer the chunks go out as views of `buf`, not copies: a slot is
-// reused only once its write is acknowledged (readChunk). Into a local file
-// they go batched (batchedFsWrite).
-const writeOf = (side) => (side === fs ? batchedFsWrite() : side._writeDataInPlace.bind(side));
+// reused only once its write is acknowledged (readChunk).
+const writeOf = (side) => (side === fs ? batchedFs(writevRun) : side._writeDataInPlace.bind(side));
 
 /**
- * fs.write's signature for one transfer's local file, with one fs call in
- * flight at a time: chunks that arrive meanwhile wait, then go out together,
- * one fs.writev per run of adjacent file positions. Each fs call is a
- * hand-off to libuv's thread pool and back (two cross-CPU wake-ups), which
- * cost more than writing 32 KiB into the page cache; replies arrive faster
- * than one write at a time drains them, so batches form by themselves.
- * Each chunk's callback still runs once its own bytes are written.
+ * @typedef {{ buf: Buffer, off: number, len: number, pos: number, cb: (err: Error | null, n?: number) => void }} Chunk
+ * @typedef {(fd: number, run: Chunk[], done: () => void) => void} RunOp
  */
-function batchedFsWrite() {
-  /** @type {{ buf: Buffer, off: number, len: number, pos: number, cb: (err?: Error | null) => void }[]} */
+
+/**
+ * fs.read's or fs.write's signature for one transfer's local file, with one
+ * fs call in flight at a time: chunks asked for meanwhile wait, then go
+ * together, one fs.readv or fs.writev per run of adjacent file positions.
+ * Each fs call is a hand-off to libuv's thread pool and back (two
+ * cross-CPU wake-ups), which costs more than copying 32 KiB to or from the
+ * page cache; the peer answers faster than one call at a time drains, so
+ * batches form by themselves. Each chunk's callback still runs once its
+ * own bytes are read or written.
+ * @param {RunOp} runOp
+ */
+function batchedFs(runOp) {
+  /** @type {Chunk[]} */
   let waiting = [];
   let busy = false;
   let fd;
@@ -51,6 +57,7 @@ function batchedFsWrite() {
     const batch = waiting.sort((a, b) => a.pos - b.pos);
     waiting = [];
     busy = true;
+    /** @type {Chunk[][]} */
     const runs = [];
     for (const chunk of batch) {
       const run = runs[runs.length - 1];
@@ -60,9 +67,7 @@ function batchedFsWrite() {
     }
     let left = runs.length;
     for (const run of runs) {
-      const views = run.map((c) => c.buf.subarray(c.off, c.off + c.len));
-      writevAll(fd, views, run[0].pos, (err) => {
-        for (const c of run) c.cb(err);
+      runOp(fd, run, () => {
         if (--left > 0) return;
         busy = false;
         if (waiting.length) flush();
@@ -77,18 +82,40 @@ function batchedFsWrite() {
   };
 }
 
-/** fs.writev until every byte of `views` is written at `pos` (a short write goes on from where it stopped). */
-function writevAll(fd, views, pos, cb) {
-  fs.writev(fd, views, pos, (err, written) => {
-    if (err) return cb(err);
-    let rest = views;
-    let done = written;
-    while (rest.length && done >= rest[0].length) done -= rest.shift().length;
-    if (!rest.length) return cb(null);
-    if (done > 0) rest = [rest[0].subarray(done), ...rest.slice(1)];
-    writevAll(fd, rest, pos + written, cb);
+const views = (run) => run.map((c) => c.buf.subarray(c.off, c.off + c.len));
+
+/** @type {RunOp} Reads a run; a chunk the read stopped short of is read alone (fs.read: 0 bytes there is the end of the file). */
+function readvRun(fd, run, done) {
+  fs.readv(fd, views(run), run[0].pos, (err, got) => {
+    for (const c of run) {
+      if (err) c.cb(err);
+      else if (got > 0) c.cb(null, Math.min(got, c.len));
+      else fs.read(fd, c.buf, c.off, c.len, c.pos, c.cb);
+      got -= c.len;
+    }
+    done();
   });
 }
+
+/** @type {RunOp} Writes a run whole: a short write goes on from where it stopped. */
+function writevRun(fd, run, done) {
+  let rest = views(run);
+  let pos = run[0].pos;
+  const finish = (err) => {
+    for (const c of run) c.cb(err);
+    done();
+  };
+  const more = (err, written) => {
+    if (err) return finish(err);
+    pos += written;
+    while (rest.length && written >= rest[0].length) written -= rest.shift().length;
+    if (!rest.length) return finish(null);
+    if (written > 0) rest = [rest[0].subarray(written), ...rest.slice(1)];
+    fs.writev(fd, rest, pos, more);
+  };
+  fs.writev(fd, rest, pos, more);
+}
+
 /** A side whose handle can still be closed: fs, or an SFTP stream still open. */
 const closable = (side) => side === fs || side.writable;
 
