@@ -231,6 +231,62 @@ for (const [method, single] of [
   });
 }
 
+for (const [method, single] of [
+  ['fastGet', 'write'],
+  ['fastPut', 'read'],
+]) {
+  test(`${method}: a failed ${single} of the local file ends the transfer; nothing more goes to the fd, which is closed once no call is out`, async (t) => {
+    const { sftp, dir, remote } = await BACKENDS['our SFTPStream server'].start(t);
+    const local = fs.mkdtempSync(path.join(os.tmpdir(), 'ssh2sn-xfer-local-'));
+    t.after(() => fs.rmSync(local, { recursive: true, force: true }));
+    const data = crypto.randomBytes(4 * MiB);
+    fs.writeFileSync(method === 'fastGet' ? path.join(dir, 'src.bin') : path.join(local, 'src.bin'), data);
+
+    // The second call on the local file fails after a while (EIO), with
+    // more chunks asked for meanwhile.
+    const vectored = `${single}v`;
+    const real = { [single]: fs[single], [vectored]: fs[vectored], close: fs.close };
+    t.after(() => Object.assign(fs, real));
+    let calls = 0;
+    let failed = false;
+    let after = 0;
+    let out = 0;
+    let fd = -1;
+    let outAtClose = -1;
+    const counted = (name) => (...args) => {
+      fd = args[0];
+      if (failed) ++after;
+      const cb = args[args.length - 1];
+      ++out;
+      if (++calls === 2) {
+        return setTimeout(() => {
+          --out;
+          failed = true;
+          cb(Object.assign(new Error('EIO: i/o error'), { code: 'EIO' }));
+        }, 20);
+      }
+      args[args.length - 1] = (...res) => (--out, cb(...res));
+      return real[name].apply(fs, args);
+    };
+    fs[single] = counted(single);
+    fs[vectored] = counted(vectored);
+    fs.close = (f, cb) => {
+      if (f === fd) outAtClose = out;
+      return real.close.call(fs, f, cb);
+    };
+    const [src, dst] = method === 'fastGet' ? [remote('src.bin'), path.join(local, 'copy.bin')] : [path.join(local, 'src.bin'), remote('copy.bin')];
+    let callbacks = 0;
+    const err = await new Promise((resolve) => sftp[method](src, dst, (e) => (++callbacks, resolve(e))));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    Object.assign(fs, real);
+
+    assert.strictEqual(err && err.code, 'EIO');
+    assert.strictEqual(callbacks, 1);
+    assert.strictEqual(after, 0, 'no fs call on the local file after the failure');
+    assert.strictEqual(outAtClose, 0, 'the local fd closed with no call out');
+  });
+}
+
 test("readFile of a file whose size reads as 0 but is not empty (/proc, through OpenSSH's sftp-server)", { skip: BACKENDS["OpenSSH's sftp-server"].skip }, async (t) => {
   const { sftp } = await BACKENDS["OpenSSH's sftp-server"].start(t);
   const st = await call(sftp, 'stat', '/proc/self/status');

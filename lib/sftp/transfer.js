@@ -52,6 +52,19 @@ function batchedFs(runOp) {
   let waiting = [];
   let busy = false;
   let fd;
+  /** @type {Error | null} once the transfer failed: nothing more goes to the fd */
+  let stopped = null;
+  /** @type {(() => void) | null} */
+  let onIdle = null;
+
+  function idle() {
+    busy = false;
+    if (stopped) {
+      const cb = onIdle;
+      onIdle = null;
+      if (cb) cb();
+    } else if (waiting.length) flush();
+  }
 
   function flush() {
     const batch = waiting.sort((a, b) => a.pos - b.pos);
@@ -68,18 +81,32 @@ function batchedFs(runOp) {
     let left = runs.length;
     for (const run of runs) {
       runOp(fd, run, () => {
-        if (--left > 0) return;
-        busy = false;
-        if (waiting.length) flush();
+        if (--left === 0) idle();
       });
     }
   }
 
-  return (handle, buf, off, len, pos, cb) => {
+  /** @type {((handle: number, buf: Buffer, off: number, len: number, pos: number, cb: Chunk['cb']) => void) & { settle?: (err: Error, cb: () => void) => void }} */
+  const op = (handle, buf, off, len, pos, cb) => {
+    if (stopped) return process.nextTick(cb, stopped);
     fd = handle;
     waiting.push({ buf, off, len, pos, cb });
     if (!busy) flush();
   };
+  /**
+   * The transfer failed: the chunks still waiting fail with `err`, none
+   * goes to the fd any more, and `cb` runs once no fs call is out, so the
+   * fd is closed only then (a closed fd's number may be reused at once).
+   */
+  op.settle = (err, cb) => {
+    stopped = err;
+    const failed = waiting;
+    waiting = [];
+    for (const c of failed) process.nextTick(c.cb, err);
+    if (busy) onIdle = cb;
+    else cb();
+  };
+  return op;
 }
 
 const views = (run) => run.map((c) => c.buf.subarray(c.off, c.off + c.len));
@@ -137,16 +164,24 @@ function fastXfer(src, dst, srcPath, dstPath, opts, cb) {
   let failed = false;
   let buf;
 
+  const read = readOf(src);
+  const write = writeOf(dst);
+
   /** Closes whatever is open, then reports `err` (undefined: nothing to copy). */
   function finish(err) {
     if (failed) return;
     failed = true;
     const open = [];
-    if (srcHandle && closable(src)) open.push([src, srcHandle]);
-    if (dstHandle && closable(dst)) open.push([dst, dstHandle]);
+    if (srcHandle && closable(src)) open.push([src, srcHandle, read]);
+    if (dstHandle && closable(dst)) open.push([dst, dstHandle, write]);
     if (!open.length) return cb(err);
     let left = open.length;
-    for (const [side, handle] of open) side.close(handle, () => --left === 0 && cb(err));
+    for (const [side, handle, op] of open) {
+      const close = () => side.close(handle, () => --left === 0 && cb(err));
+      // A local file: closed once its batched fs calls are back.
+      if (op.settle) op.settle(err || new Error('Transfer stopped'), close);
+      else close();
+    }
   }
 
   src.open(srcPath, 'r', (err, handle) => {
@@ -191,8 +226,6 @@ function fastXfer(src, dst, srcPath, dstPath, opts, cb) {
     });
   }
 
-  const read = readOf(src);
-  const write = writeOf(dst);
 
   function start() {
     for (let slot = 0, n = 0; nextPos < fileSize && n < concurrency; ++n, slot += chunkSize) {
