@@ -114,13 +114,19 @@ const views = (run) => run.map((c) => c.buf.subarray(c.off, c.off + c.len));
 /** @type {RunOp} Reads a run; a chunk the read stopped short of is read alone (fs.read: 0 bytes there is the end of the file). */
 function readvRun(fd, run, done) {
   fs.readv(fd, views(run), run[0].pos, (err, got) => {
+    // The run is done once those read again are back too (the fd stays open till then).
+    let out = 1;
+    const back = () => --out === 0 && done();
     for (const c of run) {
       if (err) c.cb(err);
       else if (got > 0) c.cb(null, Math.min(got, c.len));
-      else fs.read(fd, c.buf, c.off, c.len, c.pos, c.cb);
+      else {
+        ++out;
+        fs.read(fd, c.buf, c.off, c.len, c.pos, (e, n) => (back(), c.cb(e, n)));
+      }
       got -= c.len;
     }
-    done();
+    back();
   });
 }
 
