@@ -287,6 +287,21 @@ for (const [method, single] of [
   });
 }
 
+test('fastGet: a local write that writes nothing and reports no error ends the transfer with an error, not a loop', async (t) => {
+  const { sftp, dir, remote } = await BACKENDS['our SFTPStream server'].start(t);
+  const local = fs.mkdtempSync(path.join(os.tmpdir(), 'ssh2sn-xfer-local-'));
+  t.after(() => fs.rmSync(local, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(dir, 'src.bin'), crypto.randomBytes(MiB));
+  const { writev } = fs;
+  t.after(() => Object.assign(fs, { writev }));
+  let calls = 0;
+  fs.writev = (fd, views, pos, cb) => (++calls, process.nextTick(cb, null, 0, views));
+  const err = await new Promise((resolve) => sftp.fastGet(remote('src.bin'), path.join(local, 'copy.bin'), resolve));
+  Object.assign(fs, { writev });
+  assert.match(String(err && err.message), /^Writing the local file at byte \d+ wrote nothing$/);
+  assert.ok(calls < 10, `${calls} writev calls`);
+});
+
 test("readFile of a file whose size reads as 0 but is not empty (/proc, through OpenSSH's sftp-server)", { skip: BACKENDS["OpenSSH's sftp-server"].skip }, async (t) => {
   const { sftp } = await BACKENDS["OpenSSH's sftp-server"].start(t);
   const st = await call(sftp, 'stat', '/proc/self/status');

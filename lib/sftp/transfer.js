@@ -140,6 +140,8 @@ function writevRun(fd, run, done) {
   };
   const more = (err, written) => {
     if (err) return finish(err);
+    // Nothing written and no error: asking again would loop forever.
+    if (written === 0) return finish(new Error(`Writing the local file at byte ${pos} wrote nothing`));
     pos += written;
     while (rest.length && written >= rest[0].length) written -= rest.shift().length;
     if (!rest.length) return finish(null);
