@@ -17,6 +17,7 @@ const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { spread } = require('./bench/spread');
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -247,13 +248,7 @@ function spawnWorker(argv) {
   }
 }
 
-function stats(values) {
-  if (!values.length) return null;
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  const median = s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-  return { median, min: s[0], max: s[s.length - 1], n: s.length };
-}
+
 
 const selected = rows.filter((r) => !only || r.name.includes(only));
 const results = selected.map((row) => ({
@@ -285,7 +280,7 @@ const failed = (e) => e && !e.startsWith('n/a');
 const cell = (s, e) => (failed(e) ? `error: ${e}` : fmt(s) || (e ? 'n/a' : '-'));
 let anyError = false;
 const table = results.map(({ row, samples, errors }) => {
-  const st = Object.fromEntries(IMPLS.map((i) => [i, failed(errors[i]) ? null : stats(samples[i])]));
+  const st = Object.fromEntries(IMPLS.map((i) => [i, failed(errors[i]) ? null : spread(samples[i])]));
   if (IMPLS.some((i) => failed(errors[i]))) anyError = true;
   const u = st.ours;
   const ratio = (base) => (base && u ? `${(u.median / base.median).toFixed(2)}x` : '-');

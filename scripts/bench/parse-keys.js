@@ -14,6 +14,7 @@
 
 const fs = require('fs');
 const path = require('path');
+const { spread } = require('./spread');
 
 const [impl, roundMs = '200', rounds = '5'] = process.argv.slice(2);
 const DIR = path.join(__dirname, 'fixtures', 'parse');
@@ -37,11 +38,7 @@ function load(which) {
   throw new Error(`unknown implementation ${which}`);
 }
 
-function median(values) {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
+const median = (values) => spread(values).median;
 
 function main() {
   const { parseKey } = load(impl);

@@ -18,6 +18,7 @@ const { spawnSync } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
+const { spread } = require('./spread');
 
 const ROOT = path.join(__dirname, '..', '..');
 const DATA = 32 * 1024 - 64; // raw.js's channelData size
@@ -61,8 +62,7 @@ function rate(bytes, fn) {
     for (let i = 0; i < perRound; i++) fn();
     rates.push((perRound * bytes) / Number(process.hrtime.bigint() - t0));
   }
-  rates.sort((a, b) => a - b);
-  return rates[ROUNDS >> 1];
+  return spread(rates).median;
 }
 
 function v1() {
