@@ -248,8 +248,6 @@ function spawnWorker(argv) {
   }
 }
 
-
-
 const selected = rows.filter((r) => !only || r.name.includes(only));
 const results = selected.map((row) => ({
   row,
