@@ -175,15 +175,7 @@ fn primitives() {
         "tag",
         "aws-lc",
         rate(DATA, || {
-            let mut state = [0u8; 512];
-            let mut tag = [0u8; 16];
-            // SAFETY: aws-lc's 512-byte opaque state; 32-byte key, 16-byte tag.
-            unsafe {
-                sys::CRYPTO_poly1305_init(&mut state, key.as_ptr());
-                sys::CRYPTO_poly1305_update(&mut state, input.as_ptr(), DATA);
-                sys::CRYPTO_poly1305_finish(&mut state, tag.as_mut_ptr());
-            }
-            black_box(tag);
+            black_box(chacha::poly1305_aws_lc(&key, &input));
         }),
     );
     report(
