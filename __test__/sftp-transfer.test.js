@@ -205,20 +205,33 @@ async function withCountedFs(t, single, run) {
   return { calls, cut };
 }
 
-for (const [method, single] of [
+// fastGet writes the local file, fastPut reads it.
+const LOCAL_IO = [
   ['fastGet', 'write'],
   ['fastPut', 'read'],
-]) {
+];
+
+/**
+ * Our server on a folder, a local folder, and `data` as the source of
+ * `method`: `from`/`to` are the source and copy on disk, `src`/`dst` the
+ * names `method` is called with.
+ */
+async function transferSetup(t, method, data) {
+  const { sftp, dir, remote } = await BACKENDS['our SFTPStream server'].start(t);
+  const local = fs.mkdtempSync(path.join(os.tmpdir(), 'ssh2sn-xfer-local-'));
+  t.after(() => fs.rmSync(local, { recursive: true, force: true }));
+  const get = method === 'fastGet';
+  const from = path.join(get ? dir : local, 'src.bin');
+  const to = path.join(get ? local : dir, 'copy.bin');
+  fs.writeFileSync(from, data);
+  return { sftp, from, to, src: get ? remote('src.bin') : from, dst: get ? to : remote('copy.bin') };
+}
+
+for (const [method, single] of LOCAL_IO) {
   test(`${method} ${single}s the local file in batches (one fs call for several chunks), and goes on where a call stopped short`, async (t) => {
-    const { sftp, dir, remote } = await BACKENDS['our SFTPStream server'].start(t);
-    const local = fs.mkdtempSync(path.join(os.tmpdir(), 'ssh2sn-xfer-local-'));
-    t.after(() => fs.rmSync(local, { recursive: true, force: true }));
     const data = crypto.randomBytes(4 * MiB + 777);
-    const [from, to] = method === 'fastGet' ? [path.join(dir, 'src.bin'), path.join(local, 'copy.bin')] : [path.join(local, 'src.bin'), path.join(dir, 'copy.bin')];
-    fs.writeFileSync(from, data);
+    const { sftp, to, src, dst } = await transferSetup(t, method, data);
     const steps = [];
-    const src = method === 'fastGet' ? remote('src.bin') : from;
-    const dst = method === 'fastGet' ? to : remote('copy.bin');
     const { calls, cut } = await withCountedFs(t, single, () => call(sftp, method, src, dst, { step: (total, nb) => steps.push(nb) }));
 
     assert.strictEqual(sha(fs.readFileSync(to)), sha(data));
@@ -231,16 +244,9 @@ for (const [method, single] of [
   });
 }
 
-for (const [method, single] of [
-  ['fastGet', 'write'],
-  ['fastPut', 'read'],
-]) {
+for (const [method, single] of LOCAL_IO) {
   test(`${method}: a failed ${single} of the local file ends the transfer; nothing more goes to the fd, which is closed once no call is out`, async (t) => {
-    const { sftp, dir, remote } = await BACKENDS['our SFTPStream server'].start(t);
-    const local = fs.mkdtempSync(path.join(os.tmpdir(), 'ssh2sn-xfer-local-'));
-    t.after(() => fs.rmSync(local, { recursive: true, force: true }));
-    const data = crypto.randomBytes(4 * MiB);
-    fs.writeFileSync(method === 'fastGet' ? path.join(dir, 'src.bin') : path.join(local, 'src.bin'), data);
+    const { sftp, src, dst } = await transferSetup(t, method, crypto.randomBytes(4 * MiB));
 
     // The second call on the local file fails after a while (EIO), with
     // more chunks asked for meanwhile.
@@ -274,7 +280,6 @@ for (const [method, single] of [
       if (f === fd) outAtClose = out;
       return real.close.call(fs, f, cb);
     };
-    const [src, dst] = method === 'fastGet' ? [remote('src.bin'), path.join(local, 'copy.bin')] : [path.join(local, 'src.bin'), remote('copy.bin')];
     let callbacks = 0;
     const err = await new Promise((resolve) => sftp[method](src, dst, (e) => (++callbacks, resolve(e))));
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -288,15 +293,12 @@ for (const [method, single] of [
 }
 
 test('fastGet: a local write that writes nothing and reports no error ends the transfer with an error, not a loop', async (t) => {
-  const { sftp, dir, remote } = await BACKENDS['our SFTPStream server'].start(t);
-  const local = fs.mkdtempSync(path.join(os.tmpdir(), 'ssh2sn-xfer-local-'));
-  t.after(() => fs.rmSync(local, { recursive: true, force: true }));
-  fs.writeFileSync(path.join(dir, 'src.bin'), crypto.randomBytes(MiB));
+  const { sftp, src, dst } = await transferSetup(t, 'fastGet', crypto.randomBytes(MiB));
   const { writev } = fs;
   t.after(() => Object.assign(fs, { writev }));
   let calls = 0;
   fs.writev = (fd, views, pos, cb) => (++calls, process.nextTick(cb, null, 0, views));
-  const err = await new Promise((resolve) => sftp.fastGet(remote('src.bin'), path.join(local, 'copy.bin'), resolve));
+  const err = await new Promise((resolve) => sftp.fastGet(src, dst, resolve));
   Object.assign(fs, { writev });
   assert.match(String(err && err.message), /^Writing the local file at byte \d+ wrote nothing$/);
   assert.ok(calls < 10, `${calls} writev calls`);

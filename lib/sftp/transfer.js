@@ -234,7 +234,6 @@ function fastXfer(src, dst, srcPath, dstPath, opts, cb) {
     });
   }
 
-
   function start() {
     for (let slot = 0, n = 0; nextPos < fileSize && n < concurrency; ++n, slot += chunkSize) {
       const len = Math.min(chunkSize, fileSize - nextPos);
