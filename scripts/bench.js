@@ -18,6 +18,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { spread } = require('./bench/spread');
+const { RAW_SUITES, suiteLabel } = require('./bench/suites');
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -44,15 +45,8 @@ const W = path.join(__dirname, 'bench');
 // Each row: a name, how to run it for an implementation (or null where that
 // implementation has no such algorithm), the figure to read and whether more is better.
 const rows = [];
-const RAW_SUITES = [
-  ['aes128-gcm@openssh.com', '-'],
-  ['aes128-ctr', 'hmac-sha2-256'],
-  ['aes128-ctr', 'hmac-sha2-256-etm@openssh.com'],
-  ['aes256-ctr', 'hmac-sha2-512'],
-  ['chacha20-poly1305@openssh.com', '-'],
-];
 for (const [cipher, hmac] of RAW_SUITES) {
-  const label = hmac === '-' ? cipher : `${cipher} + ${hmac}`;
+  const label = suiteLabel(cipher, hmac);
   const origHas = !/etm|chacha/.test(label);
   // ssh2@1.17 has every one of these (etm and SHA-512 MACs included).
   const cmd = (impl) =>
@@ -95,7 +89,7 @@ rows.push({
 // The TCP rows: ssh2@0.8.9's Client and Server in two processes on either
 // protocol layer; in the OpenSSH column ssh (or sftp) and sshd move the same
 // amount with the same cipher, timed the same way (see scripts/bench/openssh.js).
-const tcpLabel = TCP_HMAC === '-' ? TCP_CIPHER : `${TCP_CIPHER} + ${TCP_HMAC}`;
+const tcpLabel = suiteLabel(TCP_CIPHER, TCP_HMAC);
 rows.push({
   name: `ssh2@0.8.9 exec over TCP MB/s, ${tcpLabel} (${execMiB} MiB)`,
   cmd: (impl) =>
@@ -179,7 +173,7 @@ for (const [field, label] of [
 // Node's OpenSSL in the ssh2@1.17 column.
 const primitiveCmd = (impl) => (impl === 'ours' || impl === 'v1' ? ['primitives.js', impl] : null);
 for (const [cipher, hmac] of RAW_SUITES) {
-  const label = hmac === '-' ? cipher : `${cipher} + ${hmac}`;
+  const label = suiteLabel(cipher, hmac);
   for (const op of ['seal', 'open'])
     rows.push({ name: `crypto GB/s per 32 KiB packet, ${op}, ${label}`, cmd: primitiveCmd, field: `${op}:${label}`, higher: true });
 }
