@@ -133,26 +133,39 @@ async function main() {
     const warm = await run('ssh', [...client, '127.0.0.1', 'exit 0']);
     if (warm.code !== 0) throw new Error(`ssh exit 0 exited ${warm.code ?? warm.signal}: ${warm.stderr}`);
 
-    let r;
-    let t0;
-    if (mode === 'exec') {
-      t0 = process.hrtime.bigint();
-      r = await run('bash', ['-c', EXEC_CMP, src, ...client, '127.0.0.1', `exec cat '${src}'`]);
-    } else {
-      const batch = path.join(dir, 'batch');
-      fs.writeFileSync(batch, `${mode} "${src}" "${dst}"\n`);
-      t0 = process.hrtime.bigint();
-      r = await run('sftp', [...client, '-B', '32768', '-R', '64', '-b', batch, '127.0.0.1']);
-    }
-    const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-    if (r.code !== 0) throw new Error(`${mode === 'exec' ? 'ssh into cmp' : 'sftp'} exited ${r.code ?? r.signal}: ${r.stderr}`);
-
+    /** One timed transfer, its seconds; an sftp copy is checked after the clock stops, then removed. */
+    const timed = async () => {
+      let r;
+      let t0;
+      if (mode === 'exec') {
+        t0 = process.hrtime.bigint();
+        r = await run('bash', ['-c', EXEC_CMP, src, ...client, '127.0.0.1', `exec cat '${src}'`]);
+      } else {
+        const batch = path.join(dir, 'batch');
+        fs.writeFileSync(batch, `${mode} "${src}" "${dst}"\n`);
+        t0 = process.hrtime.bigint();
+        r = await run('sftp', [...client, '-B', '32768', '-R', '64', '-b', batch, '127.0.0.1']);
+      }
+      const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+      if (r.code !== 0) throw new Error(`${mode === 'exec' ? 'ssh into cmp' : 'sftp'} exited ${r.code ?? r.signal}: ${r.stderr}`);
+      if (mode !== 'exec') {
+        const size = fs.statSync(dst).size;
+        if (size !== bytes) throw new Error(`got ${size} of ${bytes} bytes`);
+        if ((await sha256File(dst)) !== want) throw new Error('the copy differs from the source (sha256)');
+        fs.rmSync(dst);
+      }
+      return secs;
+    };
+    const secs = await timed();
+    const out = { impl: 'openssh', mode, cipher, hmac, bytes, seconds: secs, mbps: bytes / 1e6 / secs };
+    // The Node rows time an SFTP transfer a second time in the same
+    // processes (sftp.js); here the second sftp is a new process as the
+    // first was, which for OpenSSH changes nothing but the moment.
     if (mode !== 'exec') {
-      const size = fs.statSync(dst).size;
-      if (size !== bytes) throw new Error(`got ${size} of ${bytes} bytes`);
-      if ((await sha256File(dst)) !== want) throw new Error('the copy differs from the source (sha256)');
+      const second = await timed();
+      Object.assign(out, { secondSeconds: second, secondMbps: bytes / 1e6 / second });
     }
-    process.stdout.write(JSON.stringify({ impl: 'openssh', mode, cipher, hmac, bytes, seconds: secs, mbps: bytes / 1e6 / secs }) + '\n');
+    process.stdout.write(JSON.stringify(out) + '\n');
   } finally {
     if (master) {
       if (master.exitCode === null) {
