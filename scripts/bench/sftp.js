@@ -29,7 +29,14 @@ else client(process.argv[2], process.argv[3], Number(process.argv[4] || '64'), p
 function serve(impl, root) {
   const { serve: serveFolder } = require('../demo/fs-sftp-server');
   serveSessions(impl, (accept) => accept().on('sftp', (acceptSftp) => serveFolder(acceptSftp(), root)));
+  // The client reads the server's CPU time around each transfer.
+  process.on('message', (m) => m === 'cpu' && process.send({ cpu: cpuSeconds() }));
 }
+
+const cpuSeconds = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+};
 
 function client(impl, direction, mib, cipher, hmac) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssh2sn-bench-sftp-'));
@@ -53,22 +60,33 @@ function client(impl, direction, mib, cipher, hmac) {
     process.stderr.write(`${err.stack || err}\n`);
     done(1);
   };
-  /** One fastGet or fastPut, its seconds; the copy checked after the clock stops (then removed). */
-  const timedCopy = (sftp) =>
-    new Promise((resolve, reject) => {
-      const t0 = process.hrtime.bigint();
-      const finished = (err) => {
-        if (err) return reject(err);
-        const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-        const copy = fs.readFileSync(check);
-        fs.rmSync(check);
-        if (copy.length !== data.length) return reject(new Error(`the copy has ${copy.length} of ${data.length} bytes`));
-        if (sha(copy) !== sha(data)) return reject(new Error('the copy differs from the source (sha256)'));
-        resolve(secs);
-      };
+  const serverCpu = () =>
+    new Promise((resolve) => {
+      child.once('message', ({ cpu }) => resolve(cpu));
+      child.send('cpu');
+    });
+  /**
+   * One fastGet or fastPut: its seconds and each process's CPU seconds; the
+   * copy is checked after the clock stops (then removed).
+   */
+  const timedCopy = async (sftp) => {
+    const server0 = await serverCpu();
+    const client0 = cpuSeconds();
+    const t0 = process.hrtime.bigint();
+    await new Promise((resolve, reject) => {
+      const finished = (err) => (err ? reject(err) : resolve());
       if (direction === 'get') sftp.fastGet(to, check, finished);
       else sftp.fastPut(from, to, finished);
     });
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const clientCpuSeconds = cpuSeconds() - client0;
+    const serverCpuSeconds = (await serverCpu()) - server0;
+    const copy = fs.readFileSync(check);
+    fs.rmSync(check);
+    if (copy.length !== data.length) throw new Error(`the copy has ${copy.length} of ${data.length} bytes`);
+    if (sha(copy) !== sha(data)) throw new Error('the copy differs from the source (sha256)');
+    return { seconds, clientCpuSeconds, serverCpuSeconds };
+  };
   child.once('message', ({ port }) => {
     const { Client } = loadSsh2(impl);
     const conn = new Client();
@@ -86,10 +104,12 @@ function client(impl, direction, mib, cipher, hmac) {
               cipher,
               hmac,
               bytes: data.length,
-              seconds: first,
-              mbps: data.length / 1e6 / first,
-              secondSeconds: second,
-              secondMbps: data.length / 1e6 / second,
+              ...first,
+              mbps: data.length / 1e6 / first.seconds,
+              secondSeconds: second.seconds,
+              secondMbps: data.length / 1e6 / second.seconds,
+              secondClientCpuSeconds: second.clientCpuSeconds,
+              secondServerCpuSeconds: second.serverCpuSeconds,
             }) + '\n'
           );
         } catch (e) {
