@@ -86,6 +86,20 @@ impl Transport {
         self.free_empty_inbuf();
     }
 
+    /// The length on the wire of the packet `partial()` begins, when its
+    /// length field can be read (None also when nothing is held).
+    pub fn partial_total(&self) -> Option<usize> {
+        if self.dead || self.inbuf.is_empty() {
+            return None;
+        }
+        self.opener.peek_total(&self.inbuf)
+    }
+
+    /// Counts received bytes the caller copied to open them in place.
+    pub fn count_input_copied(&mut self, n: usize) {
+        self.input_copied += n as u64;
+    }
+
     /// When a partial packet is held whose length is known and `chunk`
     /// does not complete it, appends `chunk` and returns true: there is
     /// nothing to open yet. Otherwise returns false and leaves everything
