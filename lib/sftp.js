@@ -51,7 +51,8 @@ class SFTPStream extends Base {
     this._isOpenSSH = !!(remoteIdentRaw && RE_OPENSSH.test(remoteIdentRaw));
     this._needContinue = false;
     this._failed = false;
-    // Client: the DATA reply arriving in parts (_onDataPart), or null.
+    // The DATA reply (client) or WRITE request (server) arriving in parts
+    // (_onDataPart), or null.
     this._dataPart = null;
     this._hot = new Float64Array(HOT_STRIDE * HOT_EVENTS);
     this._native = new SftpSession(this.server, this._isOpenSSH);
@@ -144,6 +145,11 @@ class SFTPStream extends Base {
         this._onDataPart(ev[1], ev[6] || chunk, ev[2], ev[3], ev[4], ev[5]);
         continue;
       }
+      if (ev[0] === '_writeHead') {
+        // [, id, handle, offset, total]: the parts of its data follow.
+        this._dataPart = { id: ev[1], handle: ev[2], offset: ev[3], total: ev[4], into: null, at: 0 };
+        continue;
+      }
       if (ev[0] === '_data') ev = ['data', ev[1], chunk.subarray(ev[2], ev[3])];
       else if (ev[0] === '_WRITE') ev = ['WRITE', ev[1], ev[2], ev[3], chunk.subarray(ev[4], ev[5])];
       if (ev[0] === 'error') {
@@ -203,6 +209,7 @@ class SFTPStream extends Base {
    * them, so one reply is in parts at a time.
    */
   _onDataPart(id, from, start, end, total, last) {
+    if (this.server) return this._onWritePart(from, start, end, last);
     let part = this._dataPart;
     if (!part) {
       const req = this._state.requests[id];
@@ -218,6 +225,30 @@ class SFTPStream extends Base {
     if (!last) return;
     this._dataPart = null;
     this._onResponse('data', id, part.into, total);
+  }
+
+  /**
+   * Server: the next part of the WRITE request whose head came last, at
+   * from[start, end). Data that came whole in one part reaches the app as a
+   * view of its chunk, as the data of a WRITE that lay whole in a chunk
+   * does; else the parts are copied into one Buffer as they come (a
+   * chunk's memory is not kept past its own write). The last part makes
+   * the request.
+   */
+  _onWritePart(from, start, end, last) {
+    const w = this._dataPart;
+    if (!w) return;
+    let data;
+    if (w.into === null && last && end - start === w.total) {
+      data = from.subarray(start, end);
+    } else {
+      if (w.into === null) w.into = Buffer.allocUnsafe(w.total);
+      w.at += from.copy(w.into, w.at, start, end);
+      if (!last) return;
+      data = w.into;
+    }
+    this._dataPart = null;
+    this._onRequest(['WRITE', w.id, w.handle, w.offset, data]);
   }
 
   /**

@@ -122,6 +122,18 @@ fn event_to_js<'env>(env: &'env Env, e: Event<'_>, chunk: &Span) -> Result<Array
                     .done(),
             }
         }
+        // Server: its data follows as `_part`s (lib/sftp.js gathers them).
+        Event::WriteHead {
+            id,
+            handle,
+            offset,
+            total,
+        } => ev("_writeHead")?
+            .arg(id)?
+            .buffer(handle)?
+            .arg(offset as f64)?
+            .arg(total as f64)?
+            .done(),
         Event::Response { id, response } => match response {
             Response::Status {
                 code,

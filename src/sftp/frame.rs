@@ -9,9 +9,23 @@
 //! downloaded byte once more. Once its head (length, type, id, data length)
 //! is in, its data is handed out in parts as the chunks bring it, each a
 //! slice of its chunk, for the reader to copy straight to where it goes.
+//! A server's WRITE request is the same the other way (`WriteHead`, then
+//! the parts): ssh2's client sends a WRITE's head and its 32 KiB of data as
+//! two channel packets, so its data arrives whole in one chunk and can reach
+//! the app as a view of it, with no copy at all.
 
-use super::res;
+use super::{req, res};
 use crate::wire::Reader;
+
+/// Which packets a framer hands out in parts when a chunk's end cuts them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pass {
+    Nothing,
+    /// A client's DATA replies.
+    DataReplies,
+    /// A server's WRITE requests.
+    WriteRequests,
+}
 
 /// What the framer found.
 #[derive(Debug, PartialEq, Eq)]
@@ -25,25 +39,112 @@ pub enum Frame<'a> {
     /// length of its data, the next bytes of that data, and whether they
     /// are the last. The parts of one reply come one after the other, with
     /// no other frame between them.
+    /// Also the parts of a WRITE request, after its `WriteHead`.
     DataPart {
         id: u32,
         total: usize,
         part: &'a [u8],
         last: bool,
     },
+    /// The head of a WRITE request that a chunk's end cut: its id, handle,
+    /// offset and the length of its data, which follows as `DataPart`s.
+    WriteHead {
+        id: u32,
+        handle: &'a [u8],
+        offset: u64,
+        total: usize,
+    },
 }
 
 /// The bytes of a DATA reply's head: length, type, id, data length.
 const DATA_HEAD: usize = 4 + 1 + 4 + 4;
+/// A WRITE request's head up to its handle: length, type, id, handle length.
+const WRITE_HEAD_START: usize = 4 + 1 + 4 + 4;
+/// And after the handle: offset, data length.
+const WRITE_HEAD_END: usize = 8 + 4;
 
-/// A DATA reply being handed out in parts.
+/// What the start of a packet says about handing it out in parts.
+enum Head<'h> {
+    /// It passes: its head is `len` bytes long (length field included).
+    Passes {
+        len: usize,
+        passing: Passing,
+        write: Option<(&'h [u8], u64)>,
+    },
+    /// This many bytes (length field included) are needed to tell.
+    Needs(usize),
+    /// It is gathered whole, for decoding to accept or refuse.
+    Gathered,
+}
+
+/// Reads the head of the packet of declared length `len` that `b` starts.
+/// A packet of another type, with no data, or whose head or data would
+/// reach past its end, is gathered.
+fn head(pass: Pass, len: usize, b: &[u8]) -> Head<'_> {
+    let want = match pass {
+        Pass::Nothing => return Head::Gathered,
+        Pass::DataReplies => (res::DATA, DATA_HEAD),
+        Pass::WriteRequests => (req::WRITE, WRITE_HEAD_START),
+    };
+    if b.len() < 5 {
+        return Head::Needs(5);
+    }
+    if b[4] != want.0 {
+        return Head::Gathered;
+    }
+    let mut need = want.1;
+    if b.len() < need {
+        return Head::Needs(need);
+    }
+    let mut r = Reader::new(&b[5..need]);
+    let (Ok(id), Ok(n)) = (r.u32(), r.u32()) else {
+        return Head::Gathered;
+    };
+    let mut write = None;
+    let mut total = n as usize;
+    if pass == Pass::WriteRequests {
+        // `n` is the handle's length; the head goes on after the handle.
+        need = match need.checked_add(total + WRITE_HEAD_END) {
+            Some(end) if end <= 4 + len => end,
+            _ => return Head::Gathered,
+        };
+        if b.len() < need {
+            return Head::Needs(need);
+        }
+        let handle = &b[WRITE_HEAD_START..WRITE_HEAD_START + total];
+        let mut r = Reader::new(&b[need - WRITE_HEAD_END..need]);
+        let (Ok(offset), Ok(n)) = (r.u64(), r.u32()) else {
+            return Head::Gathered;
+        };
+        write = Some((handle, offset));
+        total = n as usize;
+    }
+    let Some(skip) = (4 + len).checked_sub(need + total) else {
+        return Head::Gathered;
+    };
+    if total == 0 {
+        return Head::Gathered;
+    }
+    Head::Passes {
+        len: need,
+        passing: Passing {
+            id,
+            total,
+            data_left: total,
+            skip_left: skip,
+        },
+        write,
+    }
+}
+
+/// A DATA reply or WRITE request being handed out in parts.
 struct Passing {
     id: u32,
     total: usize,
     /// Data bytes not yet handed out.
     data_left: usize,
-    /// Bytes after the data, inside the packet, still to skip (DATA's
-    /// decoding ignores them too).
+    /// Bytes after the data, inside the packet, still to skip (decoding
+    /// ignores them too).
     skip_left: usize,
 }
 
@@ -62,15 +163,22 @@ impl Framer {
     /// `*at` moves past the bytes used. None once the chunk is used up,
     /// its tail kept for the next chunk. A zero-length frame, too short to
     /// hold a type, comes back as a `Packet` of type 0 with no body, which
-    /// no handler accepts. With `pass_data` (a client past the handshake),
-    /// a cut DATA reply comes as `DataPart`s.
+    /// no handler accepts. `pass`: which packets a chunk's end cuts are
+    /// handed out in parts (a client's DATA replies or a server's WRITE
+    /// requests, past the handshake).
     pub fn next<'a>(
         &'a mut self,
         chunk: &'a [u8],
         at: &mut usize,
         max: usize,
-        pass_data: bool,
+        pass: Pass,
     ) -> Option<Frame<'a>> {
+        if self.handed_out {
+            // Freed, not cleared: a cut packet may be the largest allowed,
+            // and an idle session would keep its buffer for good.
+            self.cut = Vec::new();
+            self.handed_out = false;
+        }
         if let Some(p) = &mut self.passing {
             let rest = &chunk[*at..];
             if p.data_left > 0 {
@@ -99,12 +207,6 @@ impl Framer {
             }
             self.passing = None;
         }
-        if self.handed_out {
-            // Freed, not cleared: a cut packet may be the largest allowed,
-            // and an idle session would keep its buffer for good.
-            self.cut = Vec::new();
-            self.handed_out = false;
-        }
         if self.cut.is_empty() {
             let rest = &chunk[*at..];
             if let Some(len) = declared_len(rest) {
@@ -116,9 +218,14 @@ impl Framer {
                 } else if rest.len() >= 4 + len {
                     *at += 4 + len;
                     return Some(packet(&rest[4..4 + len]));
-                } else if pass_data && self.start_passing(len, rest) {
-                    *at += DATA_HEAD;
-                    return self.next(chunk, at, max, pass_data);
+                } else if let Head::Passes {
+                    len: head_len,
+                    passing,
+                    write,
+                } = head(pass, len, rest)
+                {
+                    *at += head_len;
+                    return self.start_passing(passing, write, chunk, at, max, pass);
                 }
             }
             self.cut.extend_from_slice(rest);
@@ -132,19 +239,38 @@ impl Framer {
             self.take_up_to(5, chunk, at);
             return self.cut.get(4).map(|&kind| Frame::TooLong(len, kind));
         }
-        // (A DATA packet shorter than its head is gathered: malformed.)
-        if pass_data && 4 + len > DATA_HEAD {
-            self.take_up_to(5, chunk, at);
-            if self.cut.get(4) == Some(&res::DATA) {
-                self.take_up_to(DATA_HEAD, chunk, at);
-                if self.cut.len() < DATA_HEAD {
-                    return None;
+        // The head of a packet that may pass, as far as it takes to tell.
+        loop {
+            match head(pass, len, &self.cut) {
+                Head::Needs(n) if n <= 4 + len => {
+                    self.take_up_to(n, chunk, at);
+                    if self.cut.len() < n {
+                        return None;
+                    }
                 }
-                let head = std::mem::take(&mut self.cut);
-                if self.start_passing(len, &head) {
-                    return self.next(chunk, at, max, pass_data);
+                Head::Passes { passing, write, .. } => {
+                    // `cut` holds the head and nothing more: the data is
+                    // in the chunk. Freed on the next call (a WRITE's
+                    // handle borrows it until then).
+                    self.handed_out = true;
+                    let write = write.map(|(h, o)| (h.len(), o));
+                    let (id, total) = (passing.id, passing.total);
+                    self.passing = Some(passing);
+                    return match write {
+                        Some((handle_len, offset)) => Some(Frame::WriteHead {
+                            id,
+                            handle: &self.cut[WRITE_HEAD_START..WRITE_HEAD_START + handle_len],
+                            offset,
+                            total,
+                        }),
+                        None => {
+                            self.cut = Vec::new();
+                            self.handed_out = false;
+                            self.next(chunk, at, max, pass)
+                        }
+                    };
                 }
-                self.cut = head;
+                _ => break,
             }
         }
         self.take_up_to(4 + len, chunk, at);
@@ -155,32 +281,29 @@ impl Framer {
         Some(packet(&self.cut[4..]))
     }
 
-    /// Starts handing out the DATA reply whose packet (of declared length
-    /// `len`) starts `head`, when `head` holds its head and its data fits in
-    /// it. Anything else (no data, a data length beyond the packet) is
-    /// gathered as before, for decoding to accept or refuse.
-    fn start_passing(&mut self, len: usize, head: &[u8]) -> bool {
-        if head.len() < DATA_HEAD || head[4] != res::DATA {
-            return false;
+    /// Hands out a packet in parts from `chunk[*at..]`, where its data
+    /// starts: a WRITE's head first (`write`: its handle, a slice of the
+    /// chunk, and offset), else the first part of a DATA reply.
+    fn start_passing<'a>(
+        &'a mut self,
+        passing: Passing,
+        write: Option<(&'a [u8], u64)>,
+        chunk: &'a [u8],
+        at: &mut usize,
+        max: usize,
+        pass: Pass,
+    ) -> Option<Frame<'a>> {
+        let (id, total) = (passing.id, passing.total);
+        self.passing = Some(passing);
+        match write {
+            Some((handle, offset)) => Some(Frame::WriteHead {
+                id,
+                handle,
+                offset,
+                total,
+            }),
+            None => self.next(chunk, at, max, pass),
         }
-        let mut r = Reader::new(&head[5..DATA_HEAD]);
-        let (Ok(id), Ok(total)) = (r.u32(), r.u32()) else {
-            return false;
-        };
-        let total = total as usize;
-        let Some(skip) = len.checked_sub(DATA_HEAD - 4 + total) else {
-            return false;
-        };
-        if total == 0 {
-            return false;
-        }
-        self.passing = Some(Passing {
-            id,
-            total,
-            data_left: total,
-            skip_left: skip,
-        });
-        true
     }
 
     /// Moves bytes from `chunk[*at..]` into `cut` until it holds `want`.
@@ -209,221 +332,5 @@ fn packet(p: &[u8]) -> Frame<'_> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn frame(kind: u8, body: &[u8]) -> Vec<u8> {
-        let mut f = ((body.len() + 1) as u32).to_be_bytes().to_vec();
-        f.push(kind);
-        f.extend_from_slice(body);
-        f
-    }
-
-    /// Feeds `chunks` in turn; each frame as (type, body, lay in its chunk).
-    fn frames(chunks: &[&[u8]], max: usize) -> Vec<(u8, Vec<u8>, bool)> {
-        let mut framer = Framer::default();
-        let mut out = Vec::new();
-        for chunk in chunks {
-            let mut at = 0;
-            while let Some(f) = framer.next(chunk, &mut at, max, false) {
-                match f {
-                    Frame::Packet(t, body) => {
-                        let inside =
-                            chunk.as_ptr_range().contains(&body.as_ptr()) || body.is_empty();
-                        out.push((t, body.to_vec(), inside));
-                    }
-                    Frame::TooLong(len, t) => {
-                        out.push((t, (len as u32).to_be_bytes().to_vec(), false));
-                        return out;
-                    }
-                    Frame::DataPart { .. } => panic!("no parts without pass_data"),
-                }
-            }
-            assert_eq!(at, chunk.len(), "a chunk is always used up");
-        }
-        out
-    }
-
-    #[test]
-    fn any_split_gives_the_same_frames_and_whole_ones_borrow_the_chunk() {
-        let big: Vec<u8> = (0..40_000u32).map(|i| i as u8).collect();
-        let stream = [
-            frame(103, &big),
-            frame(101, b"status"),
-            frame(0, b""),
-            frame(102, b"h"),
-        ]
-        .concat();
-        let whole = frames(&[&stream], 1 << 20);
-        assert_eq!(whole.len(), 4);
-        assert!(
-            whole.iter().all(|f| f.2),
-            "every frame of one chunk is a view of it"
-        );
-        assert_eq!(whole[0].1, big);
-        for step in [1, 3, 4, 5, 7, 4096, 32768, 39_999] {
-            let chunks: Vec<&[u8]> = stream.chunks(step).collect();
-            let got = frames(&chunks, 1 << 20);
-            let plain: Vec<_> = got.iter().map(|f| (f.0, f.1.clone())).collect();
-            let want: Vec<_> = whole.iter().map(|f| (f.0, f.1.clone())).collect();
-            assert_eq!(plain, want, "chunks of {step}");
-        }
-        // Two chunks cut inside the first frame: it is gathered, the rest are views.
-        let got = frames(&[&stream[..10], &stream[10..]], 1 << 20);
-        assert_eq!(
-            got.iter().map(|f| f.2).collect::<Vec<_>>(),
-            [false, true, true, true]
-        );
-    }
-
-    #[test]
-    fn a_gathered_packet_s_buffer_is_freed_once_it_is_handed_out() {
-        let big = frame(103, &[7u8; 40_000]);
-        let mut framer = Framer::default();
-        let (mut a, mut b) = (0, 0);
-        assert!(framer.next(&big[..1000], &mut a, 1 << 20, false).is_none());
-        assert!(framer.cut.capacity() >= 1000, "the cut start is held");
-        let got = framer.next(&big[1000..], &mut b, 1 << 20, false);
-        assert!(matches!(got, Some(Frame::Packet(103, body)) if body.len() == 40_000));
-        // The chunk is used up; the next call (the feed loop's last) frees it.
-        assert!(framer.next(&big[1000..], &mut b, 1 << 20, false).is_none());
-        assert_eq!(framer.cut.capacity(), 0);
-    }
-
-    /// A DATA packet: id, data, then `extra` bytes inside the packet.
-    fn data_reply(id: u32, data: &[u8], extra: &[u8]) -> Vec<u8> {
-        let body = [
-            &id.to_be_bytes()[..],
-            &(data.len() as u32).to_be_bytes(),
-            data,
-            extra,
-        ]
-        .concat();
-        frame(res::DATA, &body)
-    }
-
-    /// Feeds `chunks` to a client framer past its handshake; each frame as
-    /// (type, body, passed in parts), a DATA reply's body as its id and
-    /// data however it came. Every part must be a slice of its chunk.
-    fn passed(chunks: &[&[u8]]) -> Vec<(u8, Vec<u8>, bool)> {
-        let mut framer = Framer::default();
-        let mut out = Vec::new();
-        let mut joined: Option<(u32, usize, Vec<u8>)> = None;
-        for chunk in chunks {
-            let mut at = 0;
-            while let Some(f) = framer.next(chunk, &mut at, 1 << 20, true) {
-                match f {
-                    Frame::Packet(res::DATA, body) if body.len() >= 8 => {
-                        let n = u32::from_be_bytes(body[4..8].try_into().unwrap()) as usize;
-                        let data = body.get(8..8 + n).unwrap_or(b"malformed");
-                        out.push((res::DATA, [&body[..4], data].concat(), false));
-                    }
-                    Frame::Packet(t, body) => {
-                        assert!(joined.is_none(), "nothing comes between parts");
-                        out.push((t, body.to_vec(), false));
-                    }
-                    Frame::DataPart {
-                        id,
-                        total,
-                        part,
-                        last,
-                    } => {
-                        assert!(!part.is_empty(), "no empty parts");
-                        assert!(chunk.as_ptr_range().contains(&part.as_ptr()));
-                        let j = joined.get_or_insert((id, total, Vec::new()));
-                        assert_eq!((j.0, j.1), (id, total), "one reply at a time");
-                        j.2.extend_from_slice(part);
-                        assert_eq!(last, j.2.len() == total, "last means complete");
-                        if last {
-                            let (id, _, data) = joined.take().unwrap();
-                            out.push((res::DATA, [&id.to_be_bytes()[..], &data].concat(), true));
-                        }
-                    }
-                    Frame::TooLong(..) => panic!("nothing too long here"),
-                }
-            }
-            assert_eq!(at, chunk.len(), "a chunk is always used up");
-        }
-        out
-    }
-
-    #[test]
-    fn a_cut_data_reply_passes_in_parts_byte_exact_at_every_cut() {
-        let a: Vec<u8> = (0..700u32).map(|i| (i * 7) as u8).collect();
-        let b: Vec<u8> = (0..300u32).map(|i| (i * 13) as u8).collect();
-        let stream = [
-            data_reply(5, &a, b""),
-            frame(101, b"status"),
-            // Bytes after the data, inside the packet, are skipped.
-            data_reply(6, &b, b"extra"),
-            data_reply(7, &b, b""),
-        ]
-        .concat();
-        let id_data = |id: u32, d: &[u8]| [&id.to_be_bytes()[..], d].concat();
-        let want = [
-            (res::DATA, id_data(5, &a)),
-            (101, b"status".to_vec()),
-            (res::DATA, id_data(6, &b)),
-            (res::DATA, id_data(7, &b)),
-        ];
-        let plain = |got: &[(u8, Vec<u8>, bool)]| -> Vec<(u8, Vec<u8>)> {
-            got.iter().map(|f| (f.0, f.1.clone())).collect()
-        };
-        let whole = passed(&[&stream]);
-        assert_eq!(plain(&whole), want);
-        assert!(whole.iter().all(|f| !f.2), "whole packets are not passed");
-        let first = data_reply(5, &a, b"").len();
-        for cut in 1..stream.len() {
-            for second in [cut, cut + 1, cut + 17, stream.len()] {
-                let second = second.min(stream.len());
-                let chunks = [&stream[..cut], &stream[cut..second], &stream[second..]];
-                let got = passed(&chunks);
-                assert_eq!(plain(&got), want, "cut at {cut} and {second}");
-                // The first reply's head whole in the first chunk, its data
-                // not: passed in parts, not gathered.
-                if (DATA_HEAD..first).contains(&cut) {
-                    assert!(got[0].2, "cut at {cut}: passed");
-                }
-            }
-        }
-        // One byte per chunk: every reply passes.
-        let bytes: Vec<&[u8]> = stream.chunks(1).collect();
-        let got = passed(&bytes);
-        assert_eq!(plain(&got), want);
-        assert_eq!(
-            got.iter().map(|f| f.2).collect::<Vec<_>>(),
-            [true, false, true, true]
-        );
-    }
-
-    #[test]
-    fn a_data_reply_that_cannot_pass_is_gathered_for_decoding_to_judge() {
-        // Its data longer than its packet (here 2^32-1), or none: gathered
-        // whole, one byte per chunk as much as in one chunk.
-        let mut liar = data_reply(1, &[9u8; 40], b"");
-        liar[9..13].copy_from_slice(&u32::MAX.to_be_bytes());
-        let empty = data_reply(2, b"", b"trailing");
-        for p in [&liar, &empty] {
-            let gathered = passed(&[p]);
-            assert!(!gathered[0].2);
-            let bytes: Vec<&[u8]> = p.chunks(1).collect();
-            assert_eq!(passed(&bytes), gathered);
-            assert_eq!(passed(&[&p[..20], &p[20..]]), gathered);
-        }
-        // Without pass_data (a server, or before the handshake) nothing passes.
-        let ok = data_reply(3, &[1u8; 100], b"");
-        let got = frames(&[&ok[..50], &ok[50..]], 1 << 20);
-        assert_eq!(got, [(res::DATA, ok[5..].to_vec(), false)]);
-    }
-
-    #[test]
-    fn too_long_is_reported_with_its_type_once_the_type_arrives() {
-        let long = frame(3, &[0u8; 100]);
-        assert_eq!(
-            frames(&[&long[..4], &long[4..]], 50),
-            [(3, 101u32.to_be_bytes().to_vec(), false)]
-        );
-        assert_eq!(frames(&[&long[..2], &long[2..3], &long[3..]], 50)[0].0, 3);
-        assert!(frames(&[&long[..4]], 50).is_empty(), "no type byte yet");
-    }
-}
+#[path = "frame_tests.rs"]
+mod tests;

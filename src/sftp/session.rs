@@ -3,7 +3,7 @@
 //! answers itself (VERSION, OP_UNSUPPORTED for unknown request types) go to
 //! its output, which the stream pushes before emitting the events.
 
-use super::frame::{Frame, Framer};
+use super::frame::{Frame, Framer, Pass};
 use super::request::Request;
 use super::response::Response;
 use super::{encode, req, res, status};
@@ -26,11 +26,20 @@ pub enum Event<'a> {
     },
     /// Client: part of a DATA reply that a chunk's end cut (frame.rs), the
     /// `part` being a slice of the chunk fed; `last` answers request `id`.
+    /// Server: part of the data of the WRITE request `WriteHead` began.
     DataPart {
         id: u32,
         total: usize,
         part: &'a [u8],
         last: bool,
+    },
+    /// Server: a WRITE request that a chunk's end cut; its `total` bytes of
+    /// data follow as `DataPart`s, the last of which completes it.
+    WriteHead {
+        id: u32,
+        handle: &'a [u8],
+        offset: u64,
+        total: usize,
     },
     /// The session is over: 0.4.10's message.
     Fatal(String),
@@ -92,9 +101,14 @@ impl Session {
         let type_counted = !self.server;
         let mut at = 0;
         loop {
-            // A client's DATA replies pass in parts once the handshake is done.
-            let pass_data = !self.server && self.version.is_some();
-            let Some(frame) = self.framer.next(data, &mut at, limit, pass_data) else {
+            // A client's DATA replies and a server's WRITE requests pass in
+            // parts once the handshake is done.
+            let pass = match (self.version, self.server) {
+                (None, _) => Pass::Nothing,
+                (Some(_), false) => Pass::DataReplies,
+                (Some(_), true) => Pass::WriteRequests,
+            };
+            let Some(frame) = self.framer.next(data, &mut at, limit, pass) else {
                 return;
             };
             let outcome = match frame {
@@ -109,6 +123,20 @@ impl Session {
                         total,
                         part,
                         last,
+                    });
+                    Ok(())
+                }
+                Frame::WriteHead {
+                    id,
+                    handle,
+                    offset,
+                    total,
+                } => {
+                    on_event(Event::WriteHead {
+                        id,
+                        handle,
+                        offset,
+                        total,
                     });
                     Ok(())
                 }

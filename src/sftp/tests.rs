@@ -12,13 +12,15 @@ enum Seen {
     Fatal(String),
 }
 
-// The data of a DATA reply passed in parts so far (kept across feeds).
+// The data of a DATA reply or WRITE request passed in parts so far, and
+// the WRITE's handle and offset (kept across feeds).
 thread_local! {
     static PARTS: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    static WRITE_HEAD: std::cell::RefCell<Option<(Vec<u8>, u64)>> = const { std::cell::RefCell::new(None) };
 }
 
-/// Feeds `bytes`; a DATA reply that came in parts is seen once, whole, as
-/// if it had been decoded in one piece.
+/// Feeds `bytes`; a DATA reply or WRITE request that came in parts is seen
+/// once, whole, as if it had been decoded in one piece.
 fn feed(s: &mut Session, bytes: &[u8]) -> Vec<Seen> {
     let mut seen = Vec::new();
     s.feed(bytes, &mut |e| {
@@ -48,7 +50,21 @@ fn feed(s: &mut Session, bytes: &[u8]) -> Vec<Seen> {
                 });
                 let Some(data) = whole else { return };
                 assert!(last && data.len() == total, "the last part ends the data");
-                Seen::Other(format!("{id} {:?}", Response::Data(&data)))
+                match WRITE_HEAD.take() {
+                    Some((handle, offset)) => Seen::Other(format!(
+                        "{id} {:?}",
+                        Request::Write {
+                            handle: &handle,
+                            offset,
+                            data: &data
+                        }
+                    )),
+                    None => Seen::Other(format!("{id} {:?}", Response::Data(&data))),
+                }
+            }
+            Event::WriteHead { handle, offset, .. } => {
+                WRITE_HEAD.set(Some((handle.to_vec(), offset)));
+                return;
             }
             Event::Fatal(m) => Seen::Fatal(m),
         })
