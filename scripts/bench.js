@@ -90,60 +90,45 @@ rows.push({
 // protocol layer; in the OpenSSH column ssh (or sftp) and sshd move the same
 // amount with the same cipher, timed the same way (see scripts/bench/openssh.js).
 const tcpLabel = suiteLabel(TCP_CIPHER, TCP_HMAC);
-rows.push({
-  name: `ssh2@0.8.9 exec over TCP MB/s, ${tcpLabel} (${execMiB} MiB)`,
-  cmd: (impl) =>
-    impl === 'v1' || impl === 'link'
-      ? null
-      : impl === 'openssh'
-        ? ['openssh.js', 'exec', String(execMiB), TCP_CIPHER, TCP_HMAC]
-        : ['tcp-exec.js', impl, String(execMiB), TCP_CIPHER, TCP_HMAC],
-  field: 'mbps',
-  higher: true,
-});
-// Each SFTP worker times its transfer twice in the same processes (see
-// scripts/bench/sftp.js): the first, then the second, which is what a
-// process that has moved a file before gets; one run serves both rows.
-const SECOND = ', second transfer in the same processes';
-for (const direction of ['get', 'put']) {
-  for (const [field, tail] of [
-    ['mbps', ''],
-    ['secondMbps', SECOND],
-  ]) {
-    rows.push({
-      name: `ssh2@0.8.9 SFTP fast${direction === 'get' ? 'Get' : 'Put'} over TCP MB/s, ${tcpLabel} (${sftpMiB} MiB)${tail}`,
-      cmd: (impl) =>
-        impl === 'v1' || impl === 'link'
-          ? null
-          : impl === 'openssh'
-            ? ['openssh.js', direction, String(sftpMiB), TCP_CIPHER, TCP_HMAC]
-            : ['sftp.js', impl, direction, String(sftpMiB), TCP_CIPHER, TCP_HMAC],
-      field,
-      higher: true,
-    });
-  }
-}
-// Only the client is ours (or 0.4.10's): ssh2@0.8.9's Client against
-// OpenSSH's sshd and sftp-server; the OpenSSH column is its own ssh/sftp
-// against the same sshd, the run the rows above already made.
-for (const [mode, label, mib, field, tail] of [
-  ['exec', 'exec', execMiB, 'mbps', ''],
-  ['get', 'SFTP fastGet', sftpMiB, 'mbps', ''],
-  ['get', 'SFTP fastGet', sftpMiB, 'secondMbps', SECOND],
-  ['put', 'SFTP fastPut', sftpMiB, 'mbps', ''],
-  ['put', 'SFTP fastPut', sftpMiB, 'secondMbps', SECOND],
-]) {
+/**
+ * A TCP row: ours and 0.4.10 run `worker` with `args` after the
+ * implementation; the OpenSSH column moves the same `mode` and MiB.
+ */
+function tcpRow(name, worker, args, mode, mib, field = 'mbps', tail = '') {
   rows.push({
-    name: `ssh2@0.8.9 Client -> OpenSSH sshd, ${label} MB/s, ${tcpLabel} (${mib} MiB)${tail}`,
+    name: `${name} MB/s, ${tcpLabel} (${mib} MiB)${tail}`,
     cmd: (impl) =>
       impl === 'v1' || impl === 'link'
         ? null
         : impl === 'openssh'
           ? ['openssh.js', mode, String(mib), TCP_CIPHER, TCP_HMAC]
-          : ['client-sshd.js', impl, mode, String(mib), TCP_CIPHER, TCP_HMAC],
+          : [worker, impl, ...args, String(mib), TCP_CIPHER, TCP_HMAC],
     field,
     higher: true,
   });
+}
+tcpRow('ssh2@0.8.9 exec over TCP', 'tcp-exec.js', [], 'exec', execMiB);
+// Each SFTP worker times its transfer twice in the same processes (see
+// scripts/bench/sftp.js): the first, then the second, which is what a
+// process that has moved a file before gets; one run serves both rows.
+const SECOND = ', second transfer in the same processes';
+const twice = (row) => {
+  row('mbps', '');
+  row('secondMbps', SECOND);
+};
+for (const direction of ['get', 'put']) {
+  const name = `ssh2@0.8.9 SFTP fast${direction === 'get' ? 'Get' : 'Put'} over TCP`;
+  twice((field, tail) => tcpRow(name, 'sftp.js', [direction], direction, sftpMiB, field, tail));
+}
+// Only the client is ours (or 0.4.10's): ssh2@0.8.9's Client against
+// OpenSSH's sshd and sftp-server; the OpenSSH column is its own ssh/sftp
+// against the same sshd, the run the rows above already made.
+tcpRow('ssh2@0.8.9 Client -> OpenSSH sshd, exec', 'client-sshd.js', ['exec'], 'exec', execMiB);
+for (const [mode, label] of [
+  ['get', 'SFTP fastGet'],
+  ['put', 'SFTP fastPut'],
+]) {
+  twice((field, tail) => tcpRow(`ssh2@0.8.9 Client -> OpenSSH sshd, ${label}`, 'client-sshd.js', [mode], mode, sftpMiB, field, tail));
 }
 // The memory rows read the same worker run (see runOne's cache).
 const memoryCmd = (impl) => (impl === 'orig' || impl === 'ours' || impl === 'v1' ? ['memory.js', impl, '200'] : null);

@@ -204,6 +204,41 @@ fn passed(chunks: &[&[u8]]) -> Vec<(u8, Vec<u8>, bool)> {
     passed_as(Pass::DataReplies, chunks)
 }
 
+/// `stream`, whose frames are `want`, through a framer passing `pass`:
+/// whole (nothing passes), cut anywhere and again further on, and a byte
+/// per chunk, the frames always the same. The first packet passes when
+/// cut where `first_passes` says; a byte per chunk, those `bytewise` marks.
+fn assert_every_cut(
+    pass: Pass,
+    stream: &[u8],
+    want: &[(u8, Vec<u8>)],
+    first_passes: impl Fn(usize) -> bool,
+    bytewise: &[bool],
+) {
+    let run = |chunks: &[&[u8]]| passed_as(pass, chunks);
+    let plain = |got: &[(u8, Vec<u8>, bool)]| -> Vec<(u8, Vec<u8>)> {
+        got.iter().map(|f| (f.0, f.1.clone())).collect()
+    };
+    let whole = run(&[stream]);
+    assert_eq!(plain(&whole), want);
+    assert!(whole.iter().all(|f| !f.2), "whole packets are not passed");
+    for cut in 1..stream.len() {
+        for second in [cut, cut + 1, cut + 17, stream.len()] {
+            let second = second.min(stream.len());
+            let chunks = [&stream[..cut], &stream[cut..second], &stream[second..]];
+            let got = run(&chunks);
+            assert_eq!(plain(&got), want, "cut at {cut} and {second}");
+            if first_passes(cut) {
+                assert!(got[0].2, "cut at {cut}: passed");
+            }
+        }
+    }
+    let bytes: Vec<&[u8]> = stream.chunks(1).collect();
+    let got = run(&bytes);
+    assert_eq!(plain(&got), want);
+    assert_eq!(got.iter().map(|f| f.2).collect::<Vec<_>>(), bytewise);
+}
+
 #[test]
 fn a_cut_data_reply_passes_in_parts_byte_exact_at_every_cut() {
     let a: Vec<u8> = (0..700u32).map(|i| (i * 7) as u8).collect();
@@ -223,33 +258,15 @@ fn a_cut_data_reply_passes_in_parts_byte_exact_at_every_cut() {
         (res::DATA, id_data(6, &b)),
         (res::DATA, id_data(7, &b)),
     ];
-    let plain = |got: &[(u8, Vec<u8>, bool)]| -> Vec<(u8, Vec<u8>)> {
-        got.iter().map(|f| (f.0, f.1.clone())).collect()
-    };
-    let whole = passed(&[&stream]);
-    assert_eq!(plain(&whole), want);
-    assert!(whole.iter().all(|f| !f.2), "whole packets are not passed");
     let first = data_reply(5, &a, b"").len();
-    for cut in 1..stream.len() {
-        for second in [cut, cut + 1, cut + 17, stream.len()] {
-            let second = second.min(stream.len());
-            let chunks = [&stream[..cut], &stream[cut..second], &stream[second..]];
-            let got = passed(&chunks);
-            assert_eq!(plain(&got), want, "cut at {cut} and {second}");
-            // The first reply's head whole in the first chunk, its data
-            // not: passed in parts, not gathered.
-            if (DATA_HEAD..first).contains(&cut) {
-                assert!(got[0].2, "cut at {cut}: passed");
-            }
-        }
-    }
-    // One byte per chunk: every reply passes.
-    let bytes: Vec<&[u8]> = stream.chunks(1).collect();
-    let got = passed(&bytes);
-    assert_eq!(plain(&got), want);
-    assert_eq!(
-        got.iter().map(|f| f.2).collect::<Vec<_>>(),
-        [true, false, true, true]
+    // The first reply's head whole in the first chunk, its data not: passed
+    // in parts, not gathered. One byte per chunk: every reply passes.
+    assert_every_cut(
+        Pass::DataReplies,
+        &stream,
+        &want,
+        |cut| (DATA_HEAD..first).contains(&cut),
+        &[true, false, true, true],
     );
 }
 
@@ -305,33 +322,15 @@ fn a_cut_write_request_passes_in_parts_byte_exact_at_every_cut() {
         (req::WRITE, write_fields(6, b"", 7, &b)),
         (req::WRITE, write_fields(7, b"h", 0, &b)),
     ];
-    let plain = |got: &[(u8, Vec<u8>, bool)]| -> Vec<(u8, Vec<u8>)> {
-        got.iter().map(|f| (f.0, f.1.clone())).collect()
-    };
-    let run = |chunks: &[&[u8]]| passed_as(Pass::WriteRequests, chunks);
-    let whole = run(&[&stream]);
-    assert_eq!(plain(&whole), want);
-    assert!(whole.iter().all(|f| !f.2), "whole packets are not passed");
     let first = write_request(5, b"handle-1", 0, &a, b"").len();
-    for cut in 1..stream.len() {
-        for second in [cut, cut + 1, cut + 17, stream.len()] {
-            let second = second.min(stream.len());
-            let chunks = [&stream[..cut], &stream[cut..second], &stream[second..]];
-            let got = run(&chunks);
-            assert_eq!(plain(&got), want, "cut at {cut} and {second}");
-            // The first request cut anywhere: passed in parts, not gathered.
-            if cut < first {
-                assert!(got[0].2, "cut at {cut}: passed");
-            }
-        }
-    }
-    // One byte per chunk: every request passes (its head gathered first).
-    let bytes: Vec<&[u8]> = stream.chunks(1).collect();
-    let got = run(&bytes);
-    assert_eq!(plain(&got), want);
-    assert_eq!(
-        got.iter().map(|f| f.2).collect::<Vec<_>>(),
-        [true, false, true, true]
+    // The first request cut anywhere: passed in parts, not gathered. One
+    // byte per chunk: every request passes (its head gathered first).
+    assert_every_cut(
+        Pass::WriteRequests,
+        &stream,
+        &want,
+        |cut| cut < first,
+        &[true, false, true, true],
     );
 }
 
