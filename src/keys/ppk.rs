@@ -267,10 +267,11 @@ mod tests {
             &ENCRYPTED[..at],
             &ENCRYPTED[end..]
         );
-        let started = std::time::Instant::now();
+        // Refused by the cap before Argon2 runs (this message comes from
+        // nowhere else); a wall-clock bound here would only flake on a busy
+        // machine.
         let err = parse(&hostile, Some(b"node.js")).unwrap().err().unwrap();
         assert_eq!(err.0, "PPK key derivation parameters are too large");
-        assert!(started.elapsed() < std::time::Duration::from_secs(1));
         // The file as it was reads.
         assert!(parse(ENCRYPTED, Some(b"node.js")).unwrap().is_ok());
     }
