@@ -19,7 +19,7 @@ const tick = () => new Promise((r) => setImmediate(r));
  * side pushes can be counted; resolves once a session channel is open
  * (client channel 0, server channel 7, 4 MiB windows, 32 KiB packets).
  */
-async function channelPair(algorithms = {}) {
+async function channelPair(algorithms = {}, serverChannel = 7) {
   const server = new SSH2Stream({ server: true, hostKeys: { 'ssh-ed25519': hostKey('ssh-ed25519') }, algorithms });
   const client = new SSH2Stream({ algorithms });
   const up = new PassThrough({ highWaterMark: 1 << 24 });
@@ -30,7 +30,7 @@ async function channelPair(algorithms = {}) {
   client.pipe(up).pipe(server).pipe(down).pipe(client);
   server.on('SERVICE_REQUEST', (name) => server.serviceAccept(name));
   server.on('USERAUTH_REQUEST', () => server.authSuccess());
-  server.on('CHANNEL_OPEN', (info) => server.channelOpenConfirm(info.sender, 7, 4 << 20, 32 * 1024));
+  server.on('CHANNEL_OPEN', (info) => server.channelOpenConfirm(info.sender, serverChannel, 4 << 20, 32 * 1024));
   client.on('fingerprint', (_k, verify) => verify(true));
   client.once('ready', () => client.service('ssh-userauth'));
   client.on('SERVICE_ACCEPT', () => client.authPassword('u', 'p'));
@@ -269,6 +269,34 @@ for (const [cipher, hmac, compress] of [
     server.destroy();
   });
 }
+
+test('more channel data and extended data in one input chunk than the events given as numbers: all arrive in order, as views, on a channel past 255', async () => {
+  const { client, server } = await channelPair({}, 300);
+  const got = [];
+  server.on('CHANNEL_DATA:300', (d) => got.push(['data', d]));
+  server.on('CHANNEL_EXTENDED_DATA:300', (type, d) => got.push([type, d]));
+  const sent = [];
+  // 100 packets, far past the 32 a feed gives as numbers; every third is stderr.
+  for (let i = 0; i < 100; i++) {
+    const d = Buffer.alloc(100 + i, i);
+    if (i % 3 === 2) {
+      client.channelExtData(300, d, 1);
+      sent.push([1, d]);
+    } else {
+      client.channelData(300, d);
+      sent.push(['data', d]);
+    }
+  }
+  await tick();
+  await tick();
+  assert.deepStrictEqual(
+    got.map(([k, d]) => [k, d.toString('hex')]),
+    sent.map(([k, d]) => [k, d.toString('hex')])
+  );
+  assert.strictEqual(new Set(got.map(([, d]) => d.buffer)).size, 1, 'one backing buffer for the chunk');
+  client.destroy();
+  server.destroy();
+});
 
 test('channel data from one input chunk are views of one buffer (no copy per packet)', async () => {
   const { client, server } = await channelPair();

@@ -210,9 +210,10 @@ export declare class SshSession {
   /**
    * Received bytes in, their events out. Packets are opened in one
    * Buffer of Node's (one copy of the input), so channel data reaches
-   * JS as views of it.
+   * JS as views of it, as numbers in `hot` where there is room
+   * (`JsEvents::push_hot`).
    */
-  feed(chunk: Uint8Array): NativeEvent[];
+  feed(chunk: Uint8Array, hot: Float64Array): Array<NativeEvent | number | Buffer>;
   /** Everything sealed since the last call (null when nothing waits). */
   takeOutput(): Buffer | null;
   /** Client: the app's verdict on the server's host key. Returns the events it caused. */

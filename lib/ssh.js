@@ -9,8 +9,9 @@
 // The native session never calls into JS. One output rule: every call
 // leaves what it sealed in the engine, and takeOutput() (in _flush, the one
 // place) is the only way it comes out. Per call it returns:
-//   feed(chunk)        an array of events, each [eventName, ...args]; names
-//                      starting with '_' are for this file, not emitted
+//   feed(chunk, hot)   an array of events, each [eventName, ...args]; names
+//                      starting with '_' are for this file, not emitted;
+//                      channel data comes as numbers in `hot` (see HOT_STRIDE)
 //   <send method>(...) how many bytes now wait to be taken; for a message
 //                      queued behind a key exchange (it leaves after
 //                      NEWKEYS), -1 minus them; see _sent and _deferOut
@@ -27,6 +28,24 @@ const methods = require('./ssh/methods');
 const { kexDebugLines } = require('./ssh/kex-debug');
 
 function DEBUG_NOOP() {}
+
+// Channel data lying in the received Buffer comes from feed() as numbers in
+// a Float64Array, HOT_STRIDE to an event (src/node/connection_events.rs):
+// [channel, start, end, data type or -1]. The events array then holds the
+// Buffer (once, before the first) and each event's index in the array.
+const HOT_STRIDE = 4;
+const HOT_EVENTS = 32;
+// One array per feed() in progress: a listener may make another stream
+// (or this one) feed before this dispatch is done, so each takes its own.
+/** @type {Float64Array[]} */
+const hotArrays = [];
+// Event names of channels 0-255, made once.
+/** @type {string[]} */
+const dataNames = [];
+/** @type {string[]} */
+const extDataNames = [];
+const dataName = (ch) => (ch < 256 ? (dataNames[ch] ??= `CHANNEL_DATA:${ch}`) : `CHANNEL_DATA:${ch}`);
+const extDataName = (ch) => (ch < 256 ? (extDataNames[ch] ??= `CHANNEL_EXTENDED_DATA:${ch}`) : `CHANNEL_EXTENDED_DATA:${ch}`);
 
 // Deferred channel data is pushed at once when this much has gathered: big
 // enough to carry a burst of 32 KiB packets, small enough to stay in cache
@@ -129,9 +148,11 @@ class SSH2Stream extends Base {
     if (this._ended) return callback();
     this.bytesReceived += chunk.length;
     let events;
+    const hot = hotArrays.pop() || new Float64Array(HOT_STRIDE * HOT_EVENTS);
     try {
-      events = fromEngine(this._native.feed(chunk));
+      events = fromEngine(this._native.feed(chunk, hot));
     } catch (err) {
+      hotArrays.push(hot);
       // Only a bug in the binding gets here: the engine reports protocol
       // faults as '_fatal' events. Still end cleanly.
       this._fatal(err.message, 'protocol');
@@ -143,8 +164,9 @@ class SSH2Stream extends Base {
     // several small ones.
     this._gathering = true;
     try {
-      this._dispatch(events);
+      this._dispatch(events, hot);
     } finally {
+      hotArrays.push(hot);
       // Also when a listener throws (0.4.10 let that out of write() too).
       this._release();
     }
@@ -216,12 +238,29 @@ class SSH2Stream extends Base {
 
   /**
    * Emits what the engine decoded, in order, then flushes what they caused.
-   * @param {import('./native').NativeEvent[]} events
+   * @param {Array<import('./native').NativeEvent | number | Buffer>} events
+   * @param {Float64Array} [hot] the numbers of channel data given as indexes
    */
-  _dispatch(events) {
+  _dispatch(events, hot) {
+    /** @type {Buffer | null} */
+    let received = null;
     for (let i = 0; i < events.length; i++) {
       if (this._ended) return;
       const ev = events[i];
+      if (typeof ev === 'number') {
+        // Channel data as a view of the bytes the engine decrypted in place.
+        const at = /** @type {number} */ (ev);
+        const h = /** @type {Float64Array} */ (hot);
+        const data = /** @type {Buffer} */ (received).subarray(h[at + 1], h[at + 2]);
+        if (h[at + 3] < 0) this.emit(dataName(h[at]), data);
+        else this.emit(extDataName(h[at]), h[at + 3], data);
+        continue;
+      }
+      if (!Array.isArray(ev)) {
+        // The Buffer the hot events' data lies in.
+        received = /** @type {Buffer} */ (ev);
+        continue;
+      }
       const name = ev[0];
       if (name === '_data') {
         // [, name, received buffer, start, end(, type)]: channel data as a

@@ -22,7 +22,7 @@ const OUT = path.join(root, 'lib', 'native.d.ts');
 // Values the Rust side builds by hand (Object, Array): their Rust type says
 // nothing about their shape, so it is written here, keyed by JS name.
 const SHAPES = {
-  'SshSession.feed': 'NativeEvent[]',
+  'SshSession.feed': 'Array<NativeEvent | number | Buffer>',
   'SshSession.hostKeyVerdict': 'NativeEvent[]',
   'SftpSession.feed': 'Array<NativeEvent | number>',
   parseKey: 'ParsedKeys',

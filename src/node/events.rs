@@ -78,6 +78,16 @@ impl<'env> InPlace<'env> {
             buffer,
         }
     }
+
+    /// The JS Buffer the payloads lie in.
+    pub fn buffer(&self) -> Unknown<'env> {
+        self.buffer
+    }
+
+    /// `data`'s offset in the buffer, when it lies there.
+    pub fn offset_of(&self, data: &[u8]) -> Option<usize> {
+        self.span.offset_of(data)
+    }
 }
 
 /// CHANNEL_DATA / CHANNEL_EXTENDED_DATA: a view of the received buffer when

@@ -4,7 +4,7 @@
 //! (`connection_events.rs`), and JS arguments to messages sent
 //! (`ssh_send.rs`). See lib/ssh.js for the contract from the JS side.
 
-use super::connection_events::JsEvents;
+use super::connection_events::{HotData, JsEvents};
 use super::events::InPlace;
 use super::keys::NativeKey;
 use super::wire_bytes::{unfilled_buffer, WireBytes};
@@ -132,9 +132,15 @@ impl SshSession {
 
     /// Received bytes in, their events out. Packets are opened in one
     /// Buffer of Node's (one copy of the input), so channel data reaches
-    /// JS as views of it.
+    /// JS as views of it, as numbers in `hot` where there is room
+    /// (`JsEvents::push_hot`).
     #[napi(catch_unwind)]
-    pub fn feed<'env>(&mut self, env: &'env Env, chunk: &[u8]) -> Result<Array<'env>> {
+    pub fn feed<'env>(
+        &mut self,
+        env: &'env Env,
+        chunk: &[u8],
+        mut hot: Float64ArraySlice<'env>,
+    ) -> Result<Array<'env>> {
         let mut events = JsEvents::new(env)?;
         let need = self.conn.receive(chunk, &mut |e| events.push(e, None));
         if let Receive::NeedsBuffer(len) = need {
@@ -142,8 +148,16 @@ impl SshSession {
             let handle = js.to_unknown();
             let buf: &mut [u8] = &mut js;
             let in_place = InPlace::new(buf, handle);
+            // SAFETY: the array is an argument of this call, alive and not
+            // detached until it returns; no JS runs meanwhile, and lib/ssh.js
+            // gives a Float64Array of its own, never the chunk's memory.
+            let mut hot = HotData {
+                room: unsafe { hot.as_mut() },
+                used: 0,
+                buffer_given: false,
+            };
             self.conn
-                .receive_into(chunk, buf, &mut |e| events.push(e, Some(&in_place)));
+                .receive_into(chunk, buf, &mut |e| events.push_hot(e, &in_place, &mut hot));
         }
         events.done()
     }
