@@ -292,6 +292,49 @@ for (const [method, single] of LOCAL_IO) {
   });
 }
 
+test('fastPut: a remote failure while a chunk a short readv missed is being read again closes the local fd only once that read is back', async (t) => {
+  const { sftp, src, dst } = await transferSetup(t, 'fastPut', crypto.randomBytes(4 * MiB));
+  const real = { readv: fs.readv, read: fs.read, write: fs.write, close: fs.close };
+  t.after(() => Object.assign(fs, real));
+  let localFd = -1;
+  let shortened = false;
+  let rereadOut = 0;
+  let rereadsBack = 0;
+  let outAtClose = -1;
+  // The first readv of several chunks stops after 1000 bytes, so the chunks
+  // it missed are read again alone; those reads take 50 ms.
+  fs.readv = (fd, views, pos, cb) => {
+    localFd = fd;
+    if (shortened || views.length < 2) return real.readv.call(fs, fd, views, pos, cb);
+    shortened = true;
+    return real.readv.call(fs, fd, [views[0].subarray(0, 1000)], pos, cb);
+  };
+  fs.read = (fd, ...args) => {
+    if (fd !== localFd) return real.read.call(fs, fd, ...args);
+    const cb = args[args.length - 1];
+    ++rereadOut;
+    args[args.length - 1] = (...res) => setTimeout(() => (--rereadOut, ++rereadsBack, cb(...res)), 50);
+    return real.read.call(fs, fd, ...args);
+  };
+  // The server's writes fail (EIO) once the short readv has happened.
+  fs.write = (...args) => {
+    if (!shortened) return real.write.apply(fs, args);
+    const cb = args[args.length - 1];
+    process.nextTick(cb, Object.assign(new Error('EIO: i/o error'), { code: 'EIO' }));
+  };
+  fs.close = (fd, cb) => {
+    if (fd === localFd) outAtClose = rereadOut;
+    return real.close.call(fs, fd, cb);
+  };
+  const err = await new Promise((resolve) => sftp.fastPut(src, dst, resolve));
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  Object.assign(fs, real);
+  assert.ok(err, 'the transfer failed');
+  assert.ok(shortened, 'a readv stopped short');
+  assert.ok(rereadsBack > 0, 'chunks were read again alone');
+  assert.strictEqual(outAtClose, 0, 'the local fd closed with no read out');
+});
+
 test('fastGet: a local write that writes nothing and reports no error ends the transfer with an error, not a loop', async (t) => {
   const { sftp, src, dst } = await transferSetup(t, 'fastGet', crypto.randomBytes(MiB));
   const { writev } = fs;
