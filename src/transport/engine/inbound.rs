@@ -106,10 +106,7 @@ impl Transport {
     /// as it was (the caller goes on with `feed_in_place`). Without this, a
     /// 35 KB packet fed one byte at a time was copied whole on each byte.
     pub fn hold(&mut self, chunk: &[u8]) -> bool {
-        if self.dead || self.inbuf.is_empty() {
-            return false;
-        }
-        match self.opener.peek_total(&self.inbuf) {
+        match self.partial_total() {
             Some(total) if self.inbuf.len() + chunk.len() < total => {
                 self.inbuf.extend_from_slice(chunk);
                 self.input_copied += chunk.len() as u64;
