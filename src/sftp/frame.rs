@@ -250,25 +250,21 @@ impl Framer {
                 }
                 Head::Passes { passing, write, .. } => {
                     // `cut` holds the head and nothing more: the data is
-                    // in the chunk. Freed on the next call (a WRITE's
-                    // handle borrows it until then).
-                    self.handed_out = true;
-                    let write = write.map(|(h, o)| (h.len(), o));
-                    let (id, total) = (passing.id, passing.total);
-                    self.passing = Some(passing);
-                    return match write {
-                        Some((handle_len, offset)) => Some(Frame::WriteHead {
-                            id,
-                            handle: &self.cut[WRITE_HEAD_START..WRITE_HEAD_START + handle_len],
-                            offset,
-                            total,
-                        }),
-                        None => {
-                            self.cut = Vec::new();
-                            self.handed_out = false;
-                            self.next(chunk, at, max, pass)
-                        }
+                    // in the chunk.
+                    let Some((handle, offset)) = write else {
+                        self.cut = Vec::new();
+                        return self.start_passing(passing, None, chunk, at, max, pass);
                     };
+                    // A WRITE's handle borrows `cut`; the next call frees it.
+                    let (id, total, handle_len) = (passing.id, passing.total, handle.len());
+                    self.passing = Some(passing);
+                    self.handed_out = true;
+                    return Some(Frame::WriteHead {
+                        id,
+                        handle: &self.cut[WRITE_HEAD_START..WRITE_HEAD_START + handle_len],
+                        offset,
+                        total,
+                    });
                 }
                 _ => break,
             }
