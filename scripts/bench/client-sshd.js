@@ -22,6 +22,7 @@ const os = require('os');
 const path = require('path');
 const { loadSsh2 } = require('./ssh2-loader');
 const { missing, startSshd } = require('./sshd');
+const { checkCopy } = require('./copy-check');
 
 const [impl, mode, mibArg = '64', cipher = 'aes128-gcm@openssh.com', hmac = '-'] = process.argv.slice(2);
 
@@ -50,7 +51,6 @@ async function main() {
   });
   try {
     const data = crypto.randomBytes(bytes);
-    const sha = (b) => crypto.createHash('sha256').update(b).digest('hex');
     const remote = path.join(dir, 'remote.bin');
     const local = path.join(dir, 'local.bin');
     if (mode === 'put') fs.writeFileSync(local, data);
@@ -102,10 +102,7 @@ async function main() {
           if (mode === 'get') sftp.fastGet(remote, local, finished);
           else sftp.fastPut(local, remote, finished);
         });
-        const copy = fs.readFileSync(copyPath);
-        fs.rmSync(copyPath);
-        if (copy.length !== bytes) throw new Error(`the copy has ${copy.length} of ${bytes} bytes`);
-        if (sha(copy) !== sha(data)) throw new Error('the copy differs from the source (sha256)');
+        checkCopy(copyPath, data);
         return clock;
       };
       timed = await timedCopy();

@@ -22,6 +22,7 @@ const os = require('os');
 const path = require('path');
 const { loadSsh2 } = require('./ssh2-loader');
 const { serveSessions, connectOptions } = require('./ssh2-tcp');
+const { checkCopy } = require('./copy-check');
 
 if (process.argv[2] === '--serve') serve(process.argv[3], process.argv[4]);
 else client(process.argv[2], process.argv[3], Number(process.argv[4] || '64'), process.argv[5] || 'aes128-gcm@openssh.com', process.argv[6] || '-');
@@ -43,7 +44,6 @@ function client(impl, direction, mib, cipher, hmac) {
   const root = path.join(dir, 'remote');
   fs.mkdirSync(root);
   const data = crypto.randomBytes(mib * 1024 * 1024);
-  const sha = (b) => crypto.createHash('sha256').update(b).digest('hex');
   const [from, to, check] =
     direction === 'get'
       ? [path.join(root, 'file.bin'), '/file.bin', path.join(dir, 'got.bin')]
@@ -81,10 +81,7 @@ function client(impl, direction, mib, cipher, hmac) {
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const clientCpuSeconds = cpuSeconds() - client0;
     const serverCpuSeconds = (await serverCpu()) - server0;
-    const copy = fs.readFileSync(check);
-    fs.rmSync(check);
-    if (copy.length !== data.length) throw new Error(`the copy has ${copy.length} of ${data.length} bytes`);
-    if (sha(copy) !== sha(data)) throw new Error('the copy differs from the source (sha256)');
+    checkCopy(check, data);
     return { seconds, clientCpuSeconds, serverCpuSeconds };
   };
   child.once('message', ({ port }) => {
