@@ -1,32 +1,26 @@
-//! chacha20-poly1305@openssh.com (OpenSSH's PROTOCOL.chacha20poly1305)
-//! from RustCrypto's `chacha20` and `poly1305`.
+//! chacha20-poly1305@openssh.com (OpenSSH's PROTOCOL.chacha20poly1305).
 //!
-//! Both primitives are RustCrypto's rather than aws-lc's, chosen by what
-//! they do per 32 KiB packet on the build machine (AMD EPYC, AVX-512;
-//! `npm run bench -- --only primitive`): ChaCha20 ~4.3 GB/s with the
-//! crate's AVX-512 code (enabled by .cargo/config.toml, chosen at run time;
-//! AVX2 elsewhere) against aws-lc's ~3.2 (AVX2 at most), Poly1305 ~4.0
-//! GB/s (AVX2) against aws-lc's ~2.5-3.3 (SSE2). OpenSSL does better still
-//! here (ChaCha20 ~5.1, Poly1305 with AVX-512 IFMA), which no crate we may
-//! use offers.
+//! ChaCha20 is aws-lc's or RustCrypto's, whichever is faster on the CPU
+//! (keystream.rs). Poly1305 is RustCrypto's, chosen by what it does per
+//! 32 KiB packet (`npm run bench -- --only primitive`): ~3.8-4.0 GB/s with
+//! its AVX2 code against aws-lc's ~2.5-3.3 (SSE2), on AMD EPYC with and
+//! without AVX-512. OpenSSL does better still with AVX-512 IFMA, which no
+//! crate we may use offers.
 //!
 //! A packet is sealed from where its parts lie and opened from the input
 //! into another buffer (or in place), so no pass over the bytes is spent
 //! gathering them. The bytes on the wire are aws-lc-rs's (the tests
 //! compare them).
 
+use super::keystream::{Code, Keystream, BLOCK};
 use super::packet_io::{append_with, Framing, OpenPacket, PacketIo, Refusal, SealPacket, Span};
 use aws_lc_sys as sys;
-use chacha20::cipher::{InOutBuf, KeyIvInit, StreamCipher, StreamCipherSeek};
-use chacha20::ChaCha20Legacy;
 use poly1305::universal_hash::{KeyInit, UniversalHash};
 use poly1305::{Block, Poly1305};
 use std::mem::MaybeUninit;
 use zeroize::Zeroizing;
 
 pub const TAG_LEN: usize = 16;
-/// ChaCha20's block: block 0 keys Poly1305, the payload starts at block 1.
-const BLOCK: u64 = 64;
 
 const FRAMING: Framing = Framing {
     block: 8,
@@ -75,9 +69,8 @@ impl OpenPacket for OpeningKey {
         let mut body = self.0.body_stream(seq);
         io.transform(span.body(), |input, output, n| {
             // SAFETY: `transform` gives `n` bytes readable at `input` and
-            // writable at `output`, equal or not overlapping, which is what
-            // an InOutBuf may hold.
-            body.apply_keystream_inout(unsafe { InOutBuf::from_raw(input, output, n) })
+            // writable at `output`, equal or not overlapping.
+            unsafe { body.apply_raw(input, output, n) }
         });
         io.output(span.head())
             .copy_from_slice(&(span.len as u32).to_be_bytes());
@@ -99,17 +92,11 @@ impl SealPacket for SealingKey {
 }
 
 /// One direction's 64 bytes of key material: K_2 (payload and Poly1305
-/// key) then K_1 (the packet_length field).
+/// key) then K_1 (the packet_length field), and the ChaCha20 code to run.
 struct Keys {
     main: Zeroizing<[u8; 32]>,
     header: Zeroizing<[u8; 32]>,
-}
-
-/// The keystream of `key` for packet `seq`: ChaCha20 as OpenSSH uses it,
-/// DJB's original with a 64-bit nonce (the sequence number, big-endian)
-/// and a 64-bit block counter from 0.
-fn stream(key: &[u8; 32], seq: u32) -> ChaCha20Legacy {
-    ChaCha20Legacy::new(key.into(), &u64::from(seq).to_be_bytes().into())
+    code: Code,
 }
 
 /// Poly1305 of `data` as OpenSSH computes it: no padding. Whole 16-byte
@@ -142,32 +129,34 @@ pub fn poly1305_aws_lc(key: &[u8; 32], data: &[u8]) -> [u8; TAG_LEN] {
 
 impl Keys {
     fn new(material: &[u8; 64]) -> Keys {
+        Keys::with_code(material, Code::fastest())
+    }
+
+    fn with_code(material: &[u8; 64], code: Code) -> Keys {
         let mut main = Zeroizing::new([0u8; 32]);
         let mut header = Zeroizing::new([0u8; 32]);
         main.copy_from_slice(&material[..32]);
         header.copy_from_slice(&material[32..]);
-        Keys { main, header }
+        Keys { main, header, code }
     }
 
     /// The packet_length field encrypted or decrypted (the same operation).
     fn length(&self, seq: u32, field: [u8; 4]) -> [u8; 4] {
         let mut out = field;
-        stream(&self.header, seq).apply_keystream(&mut out);
+        Keystream::new(self.code, &self.header, seq, 0).apply(&mut out);
         out
     }
 
     /// K_2's keystream from block 1, where the body is encrypted.
-    fn body_stream(&self, seq: u32) -> ChaCha20Legacy {
-        let mut s = stream(&self.main, seq);
-        s.seek(BLOCK);
-        s
+    fn body_stream(&self, seq: u32) -> Keystream<'_> {
+        Keystream::new(self.code, &self.main, seq, BLOCK)
     }
 
     /// The Poly1305 tag over `data` (encrypted length and payload), keyed
     /// by the first 32 bytes of K_2's keystream block 0.
     fn tag(&self, seq: u32, data: &[u8]) -> [u8; TAG_LEN] {
         let mut key = Zeroizing::new([0u8; 32]);
-        stream(&self.main, seq).apply_keystream(&mut *key);
+        Keystream::new(self.code, &self.main, seq, 0).apply(&mut *key);
         poly1305(&key, data)
     }
 
@@ -197,10 +186,8 @@ impl Keys {
         let mut pos = 0usize;
         for part in parts {
             // SAFETY: pos + part.len() <= body_len, so the output lies in
-            // `out`; `part` is not `out`. The InOutBuf only writes there.
-            keystream.apply_keystream_inout(unsafe {
-                InOutBuf::from_raw(part.as_ptr(), body.add(pos), part.len())
-            });
+            // `out`; `part` is not `out`.
+            unsafe { keystream.apply_raw(part.as_ptr(), body.add(pos), part.len()) };
             pos += part.len();
         }
         // SAFETY: bytes 0..4 + body_len were all written above.
@@ -265,61 +252,65 @@ mod tests {
 
     #[test]
     fn sealing_from_parts_gives_aws_lc_rs_bytes_for_any_split() {
-        let mut keys = SealingKey::new(&material());
-        let sealer = reference::SealingKey::new(&material());
-        let mut rng = crate::test_rng(11);
-        for body_len in [8usize, 15, 63, 64, 65, 127, 128, 200, 1000, 4096 + 37] {
-            let body: Vec<u8> = (0..body_len).map(|_| rng() as u8).collect();
-            let length = (body_len as u32).to_be_bytes();
-            let seq = rng() as u32;
-            let mut expect = [&length[..], &body].concat();
-            let mut tag = [0u8; TAG_LEN];
-            sealer.seal_in_place(seq, &mut expect, &mut tag);
-            expect.extend_from_slice(&tag);
-            for _ in 0..40 {
-                // Up to three cuts anywhere, empty parts included.
-                let mut cuts: Vec<usize> =
-                    (0..3).map(|_| rng() as usize % (body_len + 1)).collect();
-                cuts.sort();
-                let parts = [
-                    &body[..cuts[0]],
-                    &body[cuts[0]..cuts[1]],
-                    &body[cuts[1]..cuts[2]],
-                    &body[cuts[2]..],
-                ];
-                let mut out = vec![1, 2];
-                keys.seal(seq, length, &parts, &mut out);
-                assert_eq!(out[2..], expect, "{body_len} {cuts:?}");
+        for code in [Code::RustCrypto, Code::AwsLc] {
+            let mut keys = SealingKey(Keys::with_code(&material(), code));
+            let sealer = reference::SealingKey::new(&material());
+            let mut rng = crate::test_rng(11);
+            for body_len in [8usize, 15, 63, 64, 65, 127, 128, 200, 1000, 4096 + 37] {
+                let body: Vec<u8> = (0..body_len).map(|_| rng() as u8).collect();
+                let length = (body_len as u32).to_be_bytes();
+                let seq = rng() as u32;
+                let mut expect = [&length[..], &body].concat();
+                let mut tag = [0u8; TAG_LEN];
+                sealer.seal_in_place(seq, &mut expect, &mut tag);
+                expect.extend_from_slice(&tag);
+                for _ in 0..40 {
+                    // Up to three cuts anywhere, empty parts included.
+                    let mut cuts: Vec<usize> =
+                        (0..3).map(|_| rng() as usize % (body_len + 1)).collect();
+                    cuts.sort();
+                    let parts = [
+                        &body[..cuts[0]],
+                        &body[cuts[0]..cuts[1]],
+                        &body[cuts[1]..cuts[2]],
+                        &body[cuts[2]..],
+                    ];
+                    let mut out = vec![1, 2];
+                    keys.seal(seq, length, &parts, &mut out);
+                    assert_eq!(out[2..], expect, "{code:?} {body_len} {cuts:?}");
+                }
             }
         }
     }
 
     #[test]
     fn opens_what_aws_lc_rs_seals_and_refuses_a_flipped_bit() {
-        let mut keys = OpeningKey::new(&material());
-        let sealer = reference::SealingKey::new(&material());
-        let body = vec![0x5Au8; 300];
-        let length = 300u32.to_be_bytes();
-        let mut wire = [&length[..], &body].concat();
-        let mut tag = [0u8; TAG_LEN];
-        sealer.seal_in_place(9, &mut wire, &mut tag);
-        wire.extend_from_slice(&tag);
-        assert_eq!(keys.peek_length(9, &wire), Some(300));
-        let span = Span::new(300, FRAMING);
-        let mut across = vec![0u8; wire.len()];
-        keys.open(9, span, &mut PacketIo::across(&wire, &mut across))
-            .unwrap();
-        let mut in_place = wire.clone();
-        keys.open(9, span, &mut PacketIo::in_place(&mut in_place))
-            .unwrap();
-        let expect = [&length[..], &body, &tag].concat();
-        assert_eq!((&across, &in_place), (&expect, &expect));
-        let another_seq = keys.open(10, span, &mut PacketIo::in_place(&mut wire.clone()));
-        assert_eq!(another_seq, Err(Refusal::Mac));
-        wire[100] ^= 1;
-        let mut dst = vec![0xAA; wire.len()];
-        let flipped = keys.open(9, span, &mut PacketIo::across(&wire, &mut dst));
-        assert_eq!(flipped, Err(Refusal::Mac));
-        assert!(dst.iter().all(|&b| b == 0xAA), "nothing written");
+        for code in [Code::RustCrypto, Code::AwsLc] {
+            let mut keys = OpeningKey(Keys::with_code(&material(), code));
+            let sealer = reference::SealingKey::new(&material());
+            let body = vec![0x5Au8; 300];
+            let length = 300u32.to_be_bytes();
+            let mut wire = [&length[..], &body].concat();
+            let mut tag = [0u8; TAG_LEN];
+            sealer.seal_in_place(9, &mut wire, &mut tag);
+            wire.extend_from_slice(&tag);
+            assert_eq!(keys.peek_length(9, &wire), Some(300));
+            let span = Span::new(300, FRAMING);
+            let mut across = vec![0u8; wire.len()];
+            keys.open(9, span, &mut PacketIo::across(&wire, &mut across))
+                .unwrap();
+            let mut in_place = wire.clone();
+            keys.open(9, span, &mut PacketIo::in_place(&mut in_place))
+                .unwrap();
+            let expect = [&length[..], &body, &tag].concat();
+            assert_eq!((&across, &in_place), (&expect, &expect));
+            let another_seq = keys.open(10, span, &mut PacketIo::in_place(&mut wire.clone()));
+            assert_eq!(another_seq, Err(Refusal::Mac));
+            wire[100] ^= 1;
+            let mut dst = vec![0xAA; wire.len()];
+            let flipped = keys.open(9, span, &mut PacketIo::across(&wire, &mut dst));
+            assert_eq!(flipped, Err(Refusal::Mac));
+            assert!(dst.iter().all(|&b| b == 0xAA), "nothing written");
+        }
     }
 }

@@ -27,3 +27,19 @@ fn detect() -> bool {
 fn detect() -> bool {
     false
 }
+
+/// Whether RustCrypto's AVX-512 ChaCha20 code is both built in (the
+/// `chacha20_avx512` cfg that .cargo/config.toml sets) and runnable here
+/// (AVX-512F and VL, what the `chacha20` crate checks before it uses that
+/// code). Only then does its ChaCha20 outrun aws-lc's (crypto/keystream.rs).
+pub fn chacha20_avx512() -> bool {
+    #[cfg(all(target_arch = "x86_64", chacha20_avx512))]
+    {
+        std::arch::is_x86_feature_detected!("avx512f")
+            && std::arch::is_x86_feature_detected!("avx512vl")
+    }
+    #[cfg(not(all(target_arch = "x86_64", chacha20_avx512)))]
+    {
+        false
+    }
+}

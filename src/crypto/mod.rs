@@ -14,6 +14,7 @@ mod dh_groups;
 pub mod evp;
 pub mod gcm;
 pub mod kex;
+pub mod keystream;
 pub mod mac;
 pub mod packet_io;
 pub mod signature;
