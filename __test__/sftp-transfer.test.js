@@ -294,7 +294,7 @@ for (const [method, single] of LOCAL_IO) {
 
 test('fastPut: a remote failure while a chunk a short readv missed is being read again closes the local fd only once that read is back', async (t) => {
   const { sftp, src, dst } = await transferSetup(t, 'fastPut', crypto.randomBytes(4 * MiB));
-  const real = { readv: fs.readv, read: fs.read, write: fs.write, close: fs.close };
+  const real = { readv: fs.readv, read: fs.read, writev: fs.writev, close: fs.close };
   t.after(() => Object.assign(fs, real));
   let localFd = -1;
   let shortened = false;
@@ -316,9 +316,10 @@ test('fastPut: a remote failure while a chunk a short readv missed is being read
     args[args.length - 1] = (...res) => setTimeout(() => (--rereadOut, ++rereadsBack, cb(...res)), 50);
     return real.read.call(fs, fd, ...args);
   };
-  // The server's writes fail (EIO) once the short readv has happened.
-  fs.write = (...args) => {
-    if (!shortened) return real.write.apply(fs, args);
+  // The server's writes (the demo server's, batched into writev) fail
+  // (EIO) once the short readv has happened.
+  fs.writev = (...args) => {
+    if (!shortened) return real.writev.apply(fs, args);
     const cb = args[args.length - 1];
     process.nextTick(cb, Object.assign(new Error('EIO: i/o error'), { code: 'EIO' }));
   };

@@ -7,6 +7,7 @@
 // round trip, not the link.
 
 const fs = require('fs');
+const { batchedRead, batchedWrite } = require('./batched-fs');
 const { modeNum } = require('./stats');
 
 const DEFAULTS = { concurrency: 64, chunkSize: 32768 };
@@ -26,130 +27,10 @@ function options(opts) {
 }
 
 /** The side's read and write: fs's own (batched), or SFTPStream's readData/writeData. */
-const readOf = (side) => (side === fs ? batchedFs(readvRun) : side.readData.bind(side));
+const readOf = (side) => (side === fs ? batchedRead() : side.readData.bind(side));
 // To an SFTP peer the chunks go out as views of `buf`, not copies: a slot is
 // reused only once its write is acknowledged (readChunk).
-const writeOf = (side) => (side === fs ? batchedFs(writevRun) : side._writeDataInPlace.bind(side));
-
-/**
- * @typedef {{ buf: Buffer, off: number, len: number, pos: number, cb: (err: Error | null, n?: number) => void }} Chunk
- * @typedef {(fd: number, run: Chunk[], done: () => void) => void} RunOp
- */
-
-/**
- * fs.read's or fs.write's signature for one transfer's local file, with one
- * fs call in flight at a time: chunks asked for meanwhile wait, then go
- * together, one fs.readv or fs.writev per run of adjacent file positions.
- * Each fs call is a hand-off to libuv's thread pool and back (two
- * cross-CPU wake-ups), which costs more than copying 32 KiB to or from the
- * page cache; the peer answers faster than one call at a time drains, so
- * batches form by themselves. Each chunk's callback still runs once its
- * own bytes are read or written.
- * @param {RunOp} runOp
- */
-function batchedFs(runOp) {
-  /** @type {Chunk[]} */
-  let waiting = [];
-  let busy = false;
-  let fd;
-  /** @type {Error | null} once the transfer failed: nothing more goes to the fd */
-  let stopped = null;
-  /** @type {(() => void) | null} */
-  let onIdle = null;
-
-  function idle() {
-    busy = false;
-    if (stopped) {
-      const cb = onIdle;
-      onIdle = null;
-      if (cb) cb();
-    } else if (waiting.length) flush();
-  }
-
-  function flush() {
-    const batch = waiting.sort((a, b) => a.pos - b.pos);
-    waiting = [];
-    busy = true;
-    /** @type {Chunk[][]} */
-    const runs = [];
-    for (const chunk of batch) {
-      const run = runs[runs.length - 1];
-      const last = run && run[run.length - 1];
-      if (last && last.pos + last.len === chunk.pos) run.push(chunk);
-      else runs.push([chunk]);
-    }
-    let left = runs.length;
-    for (const run of runs) {
-      runOp(fd, run, () => {
-        if (--left === 0) idle();
-      });
-    }
-  }
-
-  /** @type {((handle: number, buf: Buffer, off: number, len: number, pos: number, cb: Chunk['cb']) => void) & { settle?: (err: Error, cb: () => void) => void }} */
-  const op = (handle, buf, off, len, pos, cb) => {
-    if (stopped) return process.nextTick(cb, stopped);
-    fd = handle;
-    waiting.push({ buf, off, len, pos, cb });
-    if (!busy) flush();
-  };
-  /**
-   * The transfer failed: the chunks still waiting fail with `err`, none
-   * goes to the fd any more, and `cb` runs once no fs call is out, so the
-   * fd is closed only then (a closed fd's number may be reused at once).
-   */
-  op.settle = (err, cb) => {
-    stopped = err;
-    const failed = waiting;
-    waiting = [];
-    for (const c of failed) process.nextTick(c.cb, err);
-    if (busy) onIdle = cb;
-    else cb();
-  };
-  return op;
-}
-
-const views = (run) => run.map((c) => c.buf.subarray(c.off, c.off + c.len));
-
-/** @type {RunOp} Reads a run; a chunk the read stopped short of is read alone (fs.read: 0 bytes there is the end of the file). */
-function readvRun(fd, run, done) {
-  fs.readv(fd, views(run), run[0].pos, (err, got) => {
-    // The run is done once those read again are back too (the fd stays open till then).
-    let out = 1;
-    const back = () => --out === 0 && done();
-    for (const c of run) {
-      if (err) c.cb(err);
-      else if (got > 0) c.cb(null, Math.min(got, c.len));
-      else {
-        ++out;
-        fs.read(fd, c.buf, c.off, c.len, c.pos, (e, n) => (back(), c.cb(e, n)));
-      }
-      got -= c.len;
-    }
-    back();
-  });
-}
-
-/** @type {RunOp} Writes a run whole: a short write goes on from where it stopped. */
-function writevRun(fd, run, done) {
-  let rest = views(run);
-  let pos = run[0].pos;
-  const finish = (err) => {
-    for (const c of run) c.cb(err);
-    done();
-  };
-  const more = (err, written) => {
-    if (err) return finish(err);
-    // Nothing written and no error: asking again would loop forever.
-    if (written === 0) return finish(new Error(`Writing the local file at byte ${pos} wrote nothing`));
-    pos += written;
-    while (rest.length && written >= rest[0].length) written -= rest.shift().length;
-    if (!rest.length) return finish(null);
-    if (written > 0) rest = [rest[0].subarray(written), ...rest.slice(1)];
-    fs.writev(fd, rest, pos, more);
-  };
-  fs.writev(fd, rest, pos, more);
-}
+const writeOf = (side) => (side === fs ? batchedWrite() : side._writeDataInPlace.bind(side));
 
 /** A side whose handle can still be closed: fs, or an SFTP stream still open. */
 const closable = (side) => side === fs || side.writable;
