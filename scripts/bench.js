@@ -176,11 +176,12 @@ for (const [cipher, hmac] of RAW_SUITES) {
   for (const op of ['seal', 'open'])
     rows.push({ name: `crypto GB/s per 32 KiB packet, ${op}, ${label}`, cmd: primitiveCmd, field: `${op}:${label}`, higher: true });
 }
-// ChaCha20 lists both libraries: the engine runs whichever is faster on the
-// CPU (src/crypto/keystream.rs), so either may be "the engine's".
+// ChaCha20 and Poly1305 list both libraries: the engine runs whichever is
+// faster on the CPU (src/crypto/keystream.rs, chacha.rs), so either may be
+// "the engine's".
 for (const [op, primitive, libraries] of [
   ['encrypt', 'ChaCha20', ['aws-lc', 'RustCrypto chacha20']],
-  ['tag', 'Poly1305', ['aws-lc']],
+  ['tag', 'Poly1305', ['aws-lc', 'RustCrypto poly1305']],
   ['tag', 'HMAC-SHA-256', ['RustCrypto hmac+sha2']],
   ['tag', 'HMAC-SHA-512', ['RustCrypto hmac+sha2']],
   ['encrypt', 'AES-128-CTR', []],

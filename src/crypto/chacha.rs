@@ -1,11 +1,13 @@
 //! chacha20-poly1305@openssh.com (OpenSSH's PROTOCOL.chacha20poly1305).
 //!
 //! ChaCha20 is aws-lc's or RustCrypto's, whichever is faster on the CPU
-//! (keystream.rs). Poly1305 is RustCrypto's, chosen by what it does per
-//! 32 KiB packet (`npm run bench -- --only primitive`): ~3.8-4.0 GB/s with
-//! its AVX2 code against aws-lc's ~2.5-3.3 (SSE2), on AMD EPYC with and
-//! without AVX-512. OpenSSL does better still with AVX-512 IFMA, which no
-//! crate we may use offers.
+//! (keystream.rs). So is Poly1305 (`Poly::fastest`), by what each does per
+//! 32 KiB packet (`npm run bench -- --only primitive`): RustCrypto's AVX2
+//! code ~3.8-4.0 GB/s against aws-lc's ~2.5-3.3 (SSE2) on AMD EPYC with
+//! and without AVX-512 (Zen 3); but on a first-generation EPYC (Zen, which
+//! runs 256-bit AVX2 as two halves) aws-lc's 1.98 against RustCrypto's
+//! 1.67, so aws-lc's there (`cpu::avx2_split`). OpenSSL does better still
+//! with AVX-512 IFMA, which no crate we may use offers.
 //!
 //! A packet is sealed from where its parts lie and opened from the input
 //! into another buffer (or in place), so no pass over the bytes is spent
@@ -91,12 +93,39 @@ impl SealPacket for SealingKey {
     }
 }
 
+/// Which library's Poly1305 the engine runs (see the module's figures).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Poly {
+    RustCrypto,
+    AwsLc,
+}
+
+impl Poly {
+    /// The faster of the two on this CPU.
+    pub fn fastest() -> Poly {
+        if super::cpu::avx2_split() {
+            Poly::AwsLc
+        } else {
+            Poly::RustCrypto
+        }
+    }
+
+    fn tag(self, key: &[u8; 32], data: &[u8]) -> [u8; TAG_LEN] {
+        match self {
+            Poly::RustCrypto => poly1305(key, data),
+            Poly::AwsLc => poly1305_aws_lc(key, data),
+        }
+    }
+}
+
 /// One direction's 64 bytes of key material: K_2 (payload and Poly1305
-/// key) then K_1 (the packet_length field), and the ChaCha20 code to run.
+/// key) then K_1 (the packet_length field), and the ChaCha20 and Poly1305
+/// code to run.
 struct Keys {
     main: Zeroizing<[u8; 32]>,
     header: Zeroizing<[u8; 32]>,
     code: Code,
+    poly: Poly,
 }
 
 /// Poly1305 of `data` as OpenSSH computes it: no padding. Whole 16-byte
@@ -110,9 +139,9 @@ pub fn poly1305(key: &[u8; 32], data: &[u8]) -> [u8; TAG_LEN] {
     mac.compute_unpadded(rest).into()
 }
 
-/// aws-lc's Poly1305 of `data` (its SSE2 code): the reference the tests
-/// check `poly1305` against and the alternative the per-packet benchmark
-/// (benches/primitives.rs) measures; the engine does not use it.
+/// aws-lc's Poly1305 of `data` (its SSE2 code): the engine's where
+/// RustCrypto's AVX2 code is slower (`Poly::fastest`), and the reference
+/// the tests check `poly1305` against.
 #[doc(hidden)]
 pub fn poly1305_aws_lc(key: &[u8; 32], data: &[u8]) -> [u8; TAG_LEN] {
     let mut state = [0u8; 512];
@@ -129,15 +158,20 @@ pub fn poly1305_aws_lc(key: &[u8; 32], data: &[u8]) -> [u8; TAG_LEN] {
 
 impl Keys {
     fn new(material: &[u8; 64]) -> Keys {
-        Keys::with_code(material, Code::fastest())
+        Keys::with_code(material, Code::fastest(), Poly::fastest())
     }
 
-    fn with_code(material: &[u8; 64], code: Code) -> Keys {
+    fn with_code(material: &[u8; 64], code: Code, poly: Poly) -> Keys {
         let mut main = Zeroizing::new([0u8; 32]);
         let mut header = Zeroizing::new([0u8; 32]);
         main.copy_from_slice(&material[..32]);
         header.copy_from_slice(&material[32..]);
-        Keys { main, header, code }
+        Keys {
+            main,
+            header,
+            code,
+            poly,
+        }
     }
 
     /// The packet_length field encrypted or decrypted (the same operation).
@@ -157,7 +191,7 @@ impl Keys {
     fn tag(&self, seq: u32, data: &[u8]) -> [u8; TAG_LEN] {
         let mut key = Zeroizing::new([0u8; 32]);
         Keystream::new(self.code, &self.main, seq, 0).apply(&mut *key);
-        poly1305(&key, data)
+        self.poly.tag(&key, data)
     }
 
     /// Seals a packet whose clear packet_length field is `length` and whose
@@ -215,6 +249,14 @@ mod tests {
     use super::*;
     use aws_lc_rs::aead::chacha20_poly1305_openssh as reference;
 
+    /// Every pairing of the ChaCha20 and Poly1305 code a CPU may get.
+    const CODES: [(Code, Poly); 4] = [
+        (Code::RustCrypto, Poly::RustCrypto),
+        (Code::RustCrypto, Poly::AwsLc),
+        (Code::AwsLc, Poly::RustCrypto),
+        (Code::AwsLc, Poly::AwsLc),
+    ];
+
     fn material() -> [u8; 64] {
         let mut m = [0u8; 64];
         for (i, b) in m.iter_mut().enumerate() {
@@ -252,8 +294,8 @@ mod tests {
 
     #[test]
     fn sealing_from_parts_gives_aws_lc_rs_bytes_for_any_split() {
-        for code in [Code::RustCrypto, Code::AwsLc] {
-            let mut keys = SealingKey(Keys::with_code(&material(), code));
+        for (code, poly) in CODES {
+            let mut keys = SealingKey(Keys::with_code(&material(), code, poly));
             let sealer = reference::SealingKey::new(&material());
             let mut rng = crate::test_rng(11);
             for body_len in [8usize, 15, 63, 64, 65, 127, 128, 200, 1000, 4096 + 37] {
@@ -277,7 +319,7 @@ mod tests {
                     ];
                     let mut out = vec![1, 2];
                     keys.seal(seq, length, &parts, &mut out);
-                    assert_eq!(out[2..], expect, "{code:?} {body_len} {cuts:?}");
+                    assert_eq!(out[2..], expect, "{code:?} {poly:?} {body_len} {cuts:?}");
                 }
             }
         }
@@ -285,8 +327,8 @@ mod tests {
 
     #[test]
     fn opens_what_aws_lc_rs_seals_and_refuses_a_flipped_bit() {
-        for code in [Code::RustCrypto, Code::AwsLc] {
-            let mut keys = OpeningKey(Keys::with_code(&material(), code));
+        for (code, poly) in CODES {
+            let mut keys = OpeningKey(Keys::with_code(&material(), code, poly));
             let sealer = reference::SealingKey::new(&material());
             let body = vec![0x5Au8; 300];
             let length = 300u32.to_be_bytes();
