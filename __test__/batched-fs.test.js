@@ -83,6 +83,26 @@ test('batchedWrite: chunks out of order land where they belong; drained runs aft
   assert.strictEqual(ran, true);
 });
 
+test('batchedWrite: settle fails what waits and calls back, with drained, once the call out is back', async (t) => {
+  const file = path.join(tmp(t), 'dst.bin');
+  const fd = fs.openSync(file, 'w');
+  t.after(() => fs.closeSync(fd));
+  const write = batchedWrite();
+  const data = Buffer.alloc(CHUNK * 3, 1);
+  const results = [];
+  // The first goes out at once; the other two wait behind it.
+  for (let i = 0; i < 3; i++) write(fd, data, i * CHUNK, CHUNK, i * CHUNK, (err) => results.push(err ? err.message : 'written'));
+  const order = [];
+  const drained = new Promise((resolve) => write.drained(() => resolve(order.push('drained'))));
+  const settled = new Promise((resolve) => write.settle(new Error('stopped'), () => resolve(order.push('settled'))));
+  await Promise.all([drained, settled]);
+  assert.deepStrictEqual(results.slice().sort(), ['stopped', 'stopped', 'written']);
+  assert.deepStrictEqual(order.sort(), ['drained', 'settled']);
+  // Nothing more goes to the fd.
+  const late = await new Promise((resolve) => write(fd, data, 0, CHUNK, 0, resolve));
+  assert.strictEqual(late && late.message, 'stopped');
+});
+
 test('demo SFTP server: a CLOSE sent right behind 64 unacknowledged WRITEs is answered after them, with every byte in the file', async (t) => {
   const root = tmp(t);
   const client = new SFTPStream();

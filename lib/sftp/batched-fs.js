@@ -31,23 +31,16 @@ function batchedFs(runOp) {
   let fd;
   /** @type {Error | null} once the transfer failed: nothing more goes to the fd */
   let stopped = null;
-  /** @type {(() => void) | null} */
-  let onIdle = null;
-  /** @type {(() => void)[]} callers of `drained`, until nothing is waiting or out */
+  /** @type {(() => void)[]} callers of `drained` and `settle`, until nothing is waiting or out */
   let onDrained = [];
 
   function idle() {
     busy = false;
-    if (stopped) {
-      const cb = onIdle;
-      onIdle = null;
-      if (cb) cb();
-    } else if (waiting.length) flush();
-    else if (onDrained.length) {
-      const cbs = onDrained;
-      onDrained = [];
-      for (const cb of cbs) cb();
-    }
+    // Once stopped nothing waits: op() refuses and settle() failed the rest.
+    if (waiting.length) return flush();
+    const cbs = onDrained;
+    onDrained = [];
+    for (const cb of cbs) cb();
   }
 
   function flush() {
@@ -89,7 +82,7 @@ function batchedFs(runOp) {
     const failed = waiting;
     waiting = [];
     for (const c of failed) process.nextTick(c.cb, err);
-    if (busy) onIdle = cb;
+    if (busy) onDrained.push(cb);
     else cb();
   };
   /**
