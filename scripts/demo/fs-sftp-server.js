@@ -94,6 +94,9 @@ function serve(sftp, root, opts = {}) {
   };
   const entry = (h) => handles.get(Buffer.isBuffer(h) ? h.toString('hex') : '');
   const bad = (id) => sftp.status(id, STATUS_CODE.FAILURE, 'Invalid handle');
+  // A file's fd is closed once its batched READs and WRITEs are back (a
+  // closed fd's number may be reused at once).
+  const closeFile = (e, cb) => e.read.drained(() => e.write.drained(() => fs.close(e.fd, cb)));
 
   // A client moving a file keeps many READs or WRITEs of adjacent ranges in
   // flight (fastGet/fastPut: 64 of 32 KiB): each file's go to the fs
@@ -126,7 +129,7 @@ function serve(sftp, root, opts = {}) {
     handles.delete(h.toString('hex'));
     if (e.fd === undefined) return sftp.status(id, STATUS_CODE.OK);
     // The READs and WRITEs that came before are answered first.
-    e.read.drained(() => e.write.drained(() => fs.close(e.fd, ok(id))));
+    closeFile(e, ok(id));
   });
   sftp.on('FSTAT', (id, h) => {
     const e = entry(h);
@@ -250,12 +253,9 @@ function serve(sftp, root, opts = {}) {
     sftp.status(id, STATUS_CODE.BAD_MESSAGE);
   }
 
-  // Whatever the client left open is closed with the session, once its
-  // reads and writes are back (a closed fd's number may be reused at once).
+  // Whatever the client left open is closed with the session.
   sftp.on('close', () => {
-    for (const e of handles.values()) {
-      if (e.fd !== undefined) e.read.drained(() => e.write.drained(() => fs.close(e.fd, () => {})));
-    }
+    for (const e of handles.values()) if (e.fd !== undefined) closeFile(e, () => {});
     handles.clear();
   });
 }
