@@ -100,22 +100,27 @@ function batchedFs(runOp) {
 
 const views = (run) => run.map((c) => c.buf.subarray(c.off, c.off + c.len));
 
-/** @type {RunOp} Reads a run; a chunk the read stopped short of is read alone (fs.read: 0 bytes there is the end of the file). */
+/**
+ * @type {RunOp} Reads a run. When the call stops short, the chunks it
+ * filled get what it read, and the chunks it did not reach are read again,
+ * together; a call that reads nothing is the end of the file for the whole
+ * run (each chunk gets 0).
+ */
 function readvRun(fd, run, done) {
   fs.readv(fd, views(run), run[0].pos, (err, got) => {
-    // The run is done once those read again are back too (the fd stays open till then).
-    let out = 1;
-    const back = () => --out === 0 && done();
-    for (const c of run) {
+    let i = 0;
+    for (; i < run.length && (err || got > 0); i++) {
+      const c = run[i];
       if (err) c.cb(err);
-      else if (got > 0) c.cb(null, Math.min(got, c.len));
-      else {
-        ++out;
-        fs.read(fd, c.buf, c.off, c.len, c.pos, (e, n) => (back(), c.cb(e, n)));
-      }
+      else c.cb(null, Math.min(got, c.len));
       got -= c.len;
     }
-    back();
+    if (i === run.length) return done();
+    const rest = run.slice(i);
+    // The fd stays open till the rest is back too (done runs only then).
+    if (i > 0) return readvRun(fd, rest, done);
+    for (const c of rest) c.cb(null, 0);
+    done();
   });
 }
 
