@@ -1,9 +1,9 @@
 'use strict';
-// A client's commonest replies (DATA, a STATUS of OK) come from the engine
-// as numbers in a Float64Array rather than as arrays (src/node/sftp.rs
-// feed). Whatever the mix and however many arrive in one chunk (more than
-// the array holds), every request is answered, in the order the replies
-// came, with what the array form gave.
+// A client's commonest replies (DATA, a STATUS of OK) and a server's READ
+// requests come from the engine as numbers in a Float64Array rather than
+// as arrays (src/node/sftp.rs feed). Whatever the mix and however many
+// arrive in one chunk (more than the array holds), every request is
+// answered, in the order the replies came, with what the array form gave.
 
 const test = require('node:test');
 const assert = require('node:assert');
@@ -65,4 +65,61 @@ test('a DATA reply to a request that wants no data, or to none, is refused or dr
   // Reply 0 is DATA (open wants a handle); reply 5 answers nothing.
   c.write(Buffer.concat([data(0, Buffer.from('zz')), data(5, Buffer.from('yy')), status(9, 0, '')]));
   assert.deepStrictEqual(seen, ['Unexpected data response']);
+});
+
+const INIT = packet(1, u32(3));
+const u64 = (n) => {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64BE(BigInt(n));
+  return b;
+};
+const read = (id, handle, offset, len) => packet(5, Buffer.concat([u32(id), u32(handle.length), handle, u64(offset), u32(len)]));
+const stat = (id, path) => packet(7, Buffer.concat([u32(id), str(path)]));
+
+test("a server's READs, hundreds in one chunk among other requests, are emitted in order with their handle, offset and length; the hot ones' handles are views of the chunk", () => {
+  const s = new SFTPStream({ server: true });
+  s.resume();
+  s.write(INIT);
+  const seen = [];
+  s.on('READ', (id, handle, offset, len) => seen.push(['READ', id, handle.toString(), offset, len, handle]));
+  s.on('LSTAT', (id, path) => seen.push(['LSTAT', id, path]));
+  const requests = [];
+  const want = [];
+  for (let i = 0; i < 300; i++) {
+    if (i % 5 === 4) {
+      requests.push(stat(i, `/p${i}`));
+      want.push(['LSTAT', i, `/p${i}`]);
+    } else {
+      // Offsets past 2^32 (as 64-bit values) and handles of every length up to 4.
+      const offset = i * 2 ** 33 + i;
+      requests.push(read(i, Buffer.from(`h${i}`.slice(0, 1 + (i % 4))), offset, 32768 - i));
+      want.push(['READ', i, `h${i}`.slice(0, 1 + (i % 4)), offset, 32768 - i]);
+    }
+  }
+  const chunk = Buffer.concat(requests);
+  s.write(chunk);
+  assert.deepStrictEqual(
+    seen.map((e) => e.slice(0, 5)),
+    want
+  );
+  // The first READs were hot (the array holds 64 events): their handles are views of the chunk.
+  assert.ok(seen[0][5].buffer === chunk.buffer, 'the first handle is a view of the chunk');
+  const views = seen.filter((e) => e[0] === 'READ' && e[5].buffer === chunk.buffer).length;
+  assert.ok(views >= 60, `${views} handles are views of the chunk`);
+});
+
+test("a server's READ with no listener is answered OP_UNSUPPORTED, hot or not", () => {
+  const s = new SFTPStream({ server: true });
+  const out = [];
+  s.on('data', (d) => out.push(d));
+  s.write(INIT);
+  s.write(Buffer.concat(Array.from({ length: 70 }, (_, i) => read(i, Buffer.from('h'), 0, 10))));
+  const all = Buffer.concat(out);
+  const codes = [];
+  for (let p = 0; p < all.length; ) {
+    const len = all.readUInt32BE(p);
+    if (all[p + 4] === 101) codes.push([all.readUInt32BE(p + 5), all.readUInt32BE(p + 9)]);
+    p += 4 + len;
+  }
+  assert.deepStrictEqual(codes, Array.from({ length: 70 }, (_, i) => [i, 8]));
 });

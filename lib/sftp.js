@@ -23,14 +23,15 @@ const OPENSSH_MAX_DATA_LEN = 256 * 1024 - 2 * 1024;
 const DEFAULT_MAX_DATA_LEN = 32768;
 const noop = () => {};
 
-// A client's hot events, which the engine's feed() writes as numbers into
-// the Float64Array it is given, HOT_STRIDE to an event (src/node/sftp.rs):
-// [kind, id, a, b, c, d].
+// The commonest events of a transfer (a client's data and OKs, a server's
+// READs), which the engine's feed() writes as numbers into the Float64Array
+// it is given, HOT_STRIDE to an event (src/node/sftp.rs): [kind, id, a, b, c, d].
 const HOT_STRIDE = 6;
 const HOT_EVENTS = 64;
 const HOT_PART = 1; // [, id, start, end, total, last]: as '_part'
 const HOT_DATA = 2; // [, id, start, end]: as '_data'
 const HOT_OK = 3; // [, id]: a STATUS of OK
+const HOT_READ = 4; // [, id, handle start, handle end, offset, len]: a READ request
 
 // The methods of lib/sftp/client.js and server.js are mixed into the
 // prototype (below); this base is Transform, typed to include them for tsc.
@@ -163,7 +164,7 @@ class SFTPStream extends Base {
     callback();
   }
 
-  /** Client: the hot event at hot[k], as its array form would be handled. */
+  /** The hot event at hot[k], as its array form would be handled. */
   _onHot(hot, k, chunk) {
     const id = hot[k + 1];
     switch (hot[k]) {
@@ -173,6 +174,9 @@ class SFTPStream extends Base {
         return this._onResponse('data', id, chunk.subarray(hot[k + 2], hot[k + 3]));
       case HOT_OK:
         return this._onResponse('status', id, STATUS_CODE.OK);
+      case HOT_READ:
+        // The handle is a view of the chunk, as 0.4.10's was of its packet.
+        return this._onRead(id, chunk.subarray(hot[k + 2], hot[k + 3]), hot[k + 4], hot[k + 5]);
       default:
         return undefined;
     }
@@ -305,6 +309,16 @@ class SFTPStream extends Base {
       default:
         return undefined;
     }
+  }
+
+  /** Server: a READ request, as _onRequest handles it, without the array. */
+  _onRead(id, handle, offset, len) {
+    this.debug('DEBUG[SFTP]: Parser: Request: READ');
+    if (this.listenerCount('READ') === 0) {
+      this.status(id, STATUS_CODE.OP_UNSUPPORTED);
+      return;
+    }
+    this.emit('READ', id, handle, offset, len);
   }
 
   /**

@@ -250,6 +250,9 @@ const HOT_PART: f64 = 1.0;
 const HOT_DATA: f64 = 2.0;
 /// [HOT_OK, id]: a STATUS of OK (its message and language go unread).
 const HOT_OK: f64 = 3.0;
+/// [HOT_READ, id, handle start, handle end, offset, len]: a server's READ
+/// request, its handle where it lies in the chunk.
+const HOT_READ: f64 = 4.0;
 
 /// Writes `e` into `room` as numbers when it is a hot event whose data
 /// lies in the chunk; false (nothing written) otherwise.
@@ -294,6 +297,25 @@ fn hot_event(e: &Event<'_>, chunk: &Span, room: Option<&mut [f64]>) -> bool {
                 code: status::OK, ..
             },
         } => [HOT_OK, id.into(), 0.0, 0.0, 0.0, 0.0],
+        Event::Request {
+            id,
+            request:
+                Request::Read {
+                    handle,
+                    offset,
+                    len,
+                },
+        } => match chunk.offset_of(handle) {
+            Some(at) => [
+                HOT_READ,
+                id.into(),
+                at as f64,
+                (at + handle.len()) as f64,
+                offset as f64,
+                len.into(),
+            ],
+            None => return false,
+        },
         _ => return false,
     };
     room.copy_from_slice(&nums);
@@ -339,8 +361,8 @@ impl SftpSession {
     /// `_data` or `_WRITE` with the data's start and end in `chunk`, and
     /// lib/sftp.js hands out that view of the chunk.
     ///
-    /// A client's commonest events (a download's data, an upload's OK) are
-    /// numbers written into `hot`, HOT_STRIDE to an event, and the event in
+    /// The commonest events of a transfer (a client's download data and
+    /// upload OKs, a server's READs) are numbers written into `hot`, HOT_STRIDE to an event, and the event in
     /// the array is the number k where it starts: building an array for each
     /// would cost more than the event. Once `hot` is full, events are arrays.
     #[napi(catch_unwind)]
