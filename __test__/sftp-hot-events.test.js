@@ -123,3 +123,29 @@ test("a server's READ with no listener is answered OP_UNSUPPORTED, hot or not", 
   }
   assert.deepStrictEqual(codes, Array.from({ length: 70 }, (_, i) => [i, 8]));
 });
+
+const write = (id, handle, offset, data) => packet(6, Buffer.concat([u32(id), u32(handle.length), handle, u64(offset), u32(data.length), data]));
+
+test("a server's WRITE cut after its head keeps its handle when the writer reuses the head's chunk before the data comes", () => {
+  const s = new SFTPStream({ server: true });
+  s.resume();
+  s.write(INIT);
+  const seen = [];
+  s.on('WRITE', (id, handle, offset, data) => seen.push([id, handle.toString(), offset, data.toString()]));
+  // Each packet's head in one chunk, its data in the next, through one buffer the writer reuses.
+  const scratch = Buffer.alloc(64);
+  for (let i = 0; i < 70; i++) {
+    const p = write(i, Buffer.from(`hd${i}`), 2 ** 40 + i, Buffer.from(`data ${i}`));
+    const cut = p.length - `data ${i}`.length;
+    p.copy(scratch, 0, 0, cut);
+    s.write(scratch.subarray(0, cut));
+    scratch.fill(0x7a);
+    p.copy(scratch, 0, cut);
+    s.write(scratch.subarray(0, p.length - cut));
+    scratch.fill(0x7a);
+  }
+  assert.deepStrictEqual(
+    seen,
+    Array.from({ length: 70 }, (_, i) => [i, `hd${i}`, 2 ** 40 + i, `data ${i}`])
+  );
+});

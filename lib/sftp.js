@@ -24,7 +24,7 @@ const DEFAULT_MAX_DATA_LEN = 32768;
 const noop = () => {};
 
 // The commonest events of a transfer (a client's data and OKs, a server's
-// READs), which the engine's feed() writes as numbers into the Float64Array
+// READs and WRITE heads), which the engine's feed() writes as numbers into the Float64Array
 // it is given, HOT_STRIDE to an event (src/node/sftp.rs): [kind, id, a, b, c, d].
 const HOT_STRIDE = 6;
 const HOT_EVENTS = 64;
@@ -32,6 +32,7 @@ const HOT_PART = 1; // [, id, start, end, total, last]: as '_part'
 const HOT_DATA = 2; // [, id, start, end]: as '_data'
 const HOT_OK = 3; // [, id]: a STATUS of OK
 const HOT_READ = 4; // [, id, handle start, handle end, offset, len]: a READ request
+const HOT_WRITE_HEAD = 5; // [, id, handle start, handle end, offset, total]: as '_writeHead'
 
 // The methods of lib/sftp/client.js and server.js are mixed into the
 // prototype (below); this base is Transform, typed to include them for tsc.
@@ -147,8 +148,7 @@ class SFTPStream extends Base {
         continue;
       }
       if (ev[0] === '_writeHead') {
-        // [, id, handle, offset, total]: the parts of its data follow.
-        this._dataPart = { id: ev[1], handle: ev[2], offset: ev[3], total: ev[4], into: null, at: 0 };
+        this._onWriteHead(ev[1], ev[2], ev[3], ev[4]);
         continue;
       }
       if (ev[0] === '_data') ev = ['data', ev[1], chunk.subarray(ev[2], ev[3])];
@@ -177,6 +177,10 @@ class SFTPStream extends Base {
       case HOT_READ:
         // The handle is a view of the chunk, as 0.4.10's was of its packet.
         return this._onRead(id, chunk.subarray(hot[k + 2], hot[k + 3]), hot[k + 4], hot[k + 5]);
+      case HOT_WRITE_HEAD:
+        // A copy: the WRITE is emitted with a later chunk, and the writer
+        // may have reused this one by then.
+        return this._onWriteHead(id, Buffer.from(chunk.subarray(hot[k + 2], hot[k + 3])), hot[k + 4], hot[k + 5]);
       default:
         return undefined;
     }
@@ -309,6 +313,11 @@ class SFTPStream extends Base {
       default:
         return undefined;
     }
+  }
+
+  /** Server: a WRITE request the chunk's end cut; the parts of its `total` bytes of data follow. */
+  _onWriteHead(id, handle, offset, total) {
+    this._dataPart = { id, handle, offset, total, into: null, at: 0 };
   }
 
   /** Server: a READ request, as _onRequest handles it, without the array. */

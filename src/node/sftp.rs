@@ -253,6 +253,9 @@ const HOT_OK: f64 = 3.0;
 /// [HOT_READ, id, handle start, handle end, offset, len]: a server's READ
 /// request, its handle where it lies in the chunk.
 const HOT_READ: f64 = 4.0;
+/// [HOT_WRITE_HEAD, id, handle start, handle end, offset, total]: as the
+/// `_writeHead` event, its handle where it lies in the chunk.
+const HOT_WRITE_HEAD: f64 = 5.0;
 
 /// Writes `e` into `room` as numbers when it is a hot event whose data
 /// lies in the chunk; false (nothing written) otherwise.
@@ -316,6 +319,22 @@ fn hot_event(e: &Event<'_>, chunk: &Span, room: Option<&mut [f64]>) -> bool {
             ],
             None => return false,
         },
+        Event::WriteHead {
+            id,
+            handle,
+            offset,
+            total,
+        } => match chunk.offset_of(handle) {
+            Some(at) => [
+                HOT_WRITE_HEAD,
+                id.into(),
+                at as f64,
+                (at + handle.len()) as f64,
+                offset as f64,
+                total as f64,
+            ],
+            None => return false,
+        },
         _ => return false,
     };
     room.copy_from_slice(&nums);
@@ -362,7 +381,7 @@ impl SftpSession {
     /// lib/sftp.js hands out that view of the chunk.
     ///
     /// The commonest events of a transfer (a client's download data and
-    /// upload OKs, a server's READs) are numbers written into `hot`, HOT_STRIDE to an event, and the event in
+    /// upload OKs, a server's READs and WRITE heads) are numbers written into `hot`, HOT_STRIDE to an event, and the event in
     /// the array is the number k where it starts: building an array for each
     /// would cost more than the event. Once `hot` is full, events are arrays.
     #[napi(catch_unwind)]
