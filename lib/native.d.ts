@@ -173,8 +173,8 @@ export declare class SftpSession {
    * `_data` or `_WRITE` with the data's start and end in `chunk`, and
    * lib/sftp.js hands out that view of the chunk.
    *
-   * A client's commonest events (a download's data, an upload's OK) are
-   * numbers written into `hot`, HOT_STRIDE to an event, and the event in
+   * The commonest events of a transfer (a client's download data and
+   * upload OKs, a server's READs and WRITE heads) are numbers written into `hot`, HOT_STRIDE to an event, and the event in
    * the array is the number k where it starts: building an array for each
    * would cost more than the event. Once `hot` is full, events are arrays.
    */
