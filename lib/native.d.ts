@@ -174,9 +174,10 @@ export declare class SftpSession {
    * lib/sftp.js hands out that view of the chunk.
    *
    * The commonest events of a transfer (a client's download data and
-   * upload OKs, a server's READs and WRITE heads) are numbers written into `hot`, HOT_STRIDE to an event, and the event in
-   * the array is the number k where it starts: building an array for each
-   * would cost more than the event. Once `hot` is full, events are arrays.
+   * upload OKs, a server's READs and WRITE heads) are numbers written
+   * into `hot`, HOT_STRIDE to an event, and the event in the array is the
+   * number k where it starts: building an array for each would cost more
+   * than the event. Once `hot` is full, events are arrays.
    */
   feed(chunk: Uint8Array, hot: Float64Array): Array<NativeEvent | number>;
   /** Packets the session answered by itself (VERSION, OP_UNSUPPORTED). */

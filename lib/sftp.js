@@ -24,8 +24,9 @@ const DEFAULT_MAX_DATA_LEN = 32768;
 const noop = () => {};
 
 // The commonest events of a transfer (a client's data and OKs, a server's
-// READs and WRITE heads), which the engine's feed() writes as numbers into the Float64Array
-// it is given, HOT_STRIDE to an event (src/node/sftp.rs): [kind, id, a, b, c, d].
+// READs and WRITE heads), which the engine's feed() writes as numbers into
+// the Float64Array it is given, HOT_STRIDE to an event (src/node/sftp.rs):
+// [kind, id, a, b, c, d].
 const HOT_STRIDE = 6;
 const HOT_EVENTS = 64;
 const HOT_PART = 1; // [, id, start, end, total, last]: as '_part'
@@ -322,12 +323,15 @@ class SFTPStream extends Base {
 
   /** Server: a READ request, as _onRequest handles it, without the array. */
   _onRead(id, handle, offset, len) {
-    this.debug('DEBUG[SFTP]: Parser: Request: READ');
-    if (this.listenerCount('READ') === 0) {
-      this.status(id, STATUS_CODE.OP_UNSUPPORTED);
-      return;
-    }
-    this.emit('READ', id, handle, offset, len);
+    if (this._heard('READ', id)) this.emit('READ', id, handle, offset, len);
+  }
+
+  /** Server: whether request `id` has a listener for `name`; if not, it is answered OP_UNSUPPORTED. */
+  _heard(name, id) {
+    this.debug(`DEBUG[SFTP]: Parser: Request: ${name}`);
+    if (this.listenerCount(name) > 0) return true;
+    this.status(id, STATUS_CODE.OP_UNSUPPORTED);
+    return false;
   }
 
   /**
@@ -336,11 +340,7 @@ class SFTPStream extends Base {
    */
   _onRequest(ev) {
     const [name, id] = ev;
-    this.debug(`DEBUG[SFTP]: Parser: Request: ${name}`);
-    if (this.listenerCount(name) === 0) {
-      this.status(id, STATUS_CODE.OP_UNSUPPORTED);
-      return;
-    }
+    if (!this._heard(name, id)) return;
     if (name === 'OPEN') ev[4] = new Stats(ev[4]);
     else if (name === 'SETSTAT' || name === 'MKDIR' || name === 'FSETSTAT') ev[3] = new Stats(ev[3]);
     this.emit(...ev);

@@ -258,10 +258,15 @@ const HOT_READ: f64 = 4.0;
 const HOT_WRITE_HEAD: f64 = 5.0;
 
 /// Writes `e` into `room` as numbers when it is a hot event whose data
-/// lies in the chunk; false (nothing written) otherwise.
+/// (or handle) lies in the chunk; false (nothing written) otherwise.
 fn hot_event(e: &Event<'_>, chunk: &Span, room: Option<&mut [f64]>) -> bool {
     let Some(room) = room else {
         return false;
+    };
+    // [kind, id, start, end, c, d], with `bytes` at start..end of the chunk.
+    let placed = |kind: f64, id: u32, bytes: &[u8], c: f64, d: f64| {
+        let at = chunk.offset_of(bytes)?;
+        Some([kind, id.into(), at as f64, (at + bytes.len()) as f64, c, d])
     };
     let nums = match *e {
         Event::DataPart {
@@ -269,37 +274,17 @@ fn hot_event(e: &Event<'_>, chunk: &Span, room: Option<&mut [f64]>) -> bool {
             total,
             part,
             last,
-        } => match chunk.offset_of(part) {
-            Some(at) => [
-                HOT_PART,
-                id.into(),
-                at as f64,
-                (at + part.len()) as f64,
-                total as f64,
-                f64::from(u8::from(last)),
-            ],
-            None => return false,
-        },
+        } => placed(HOT_PART, id, part, total as f64, f64::from(u8::from(last))),
         Event::Response {
             id,
             response: Response::Data(d),
-        } => match chunk.offset_of(d) {
-            Some(at) => [
-                HOT_DATA,
-                id.into(),
-                at as f64,
-                (at + d.len()) as f64,
-                0.0,
-                0.0,
-            ],
-            None => return false,
-        },
+        } => placed(HOT_DATA, id, d, 0.0, 0.0),
         Event::Response {
             id,
             response: Response::Status {
                 code: status::OK, ..
             },
-        } => [HOT_OK, id.into(), 0.0, 0.0, 0.0, 0.0],
+        } => Some([HOT_OK, id.into(), 0.0, 0.0, 0.0, 0.0]),
         Event::Request {
             id,
             request:
@@ -308,34 +293,17 @@ fn hot_event(e: &Event<'_>, chunk: &Span, room: Option<&mut [f64]>) -> bool {
                     offset,
                     len,
                 },
-        } => match chunk.offset_of(handle) {
-            Some(at) => [
-                HOT_READ,
-                id.into(),
-                at as f64,
-                (at + handle.len()) as f64,
-                offset as f64,
-                len.into(),
-            ],
-            None => return false,
-        },
+        } => placed(HOT_READ, id, handle, offset as f64, len.into()),
         Event::WriteHead {
             id,
             handle,
             offset,
             total,
-        } => match chunk.offset_of(handle) {
-            Some(at) => [
-                HOT_WRITE_HEAD,
-                id.into(),
-                at as f64,
-                (at + handle.len()) as f64,
-                offset as f64,
-                total as f64,
-            ],
-            None => return false,
-        },
-        _ => return false,
+        } => placed(HOT_WRITE_HEAD, id, handle, offset as f64, total as f64),
+        _ => None,
+    };
+    let Some(nums) = nums else {
+        return false;
     };
     room.copy_from_slice(&nums);
     true
@@ -381,9 +349,10 @@ impl SftpSession {
     /// lib/sftp.js hands out that view of the chunk.
     ///
     /// The commonest events of a transfer (a client's download data and
-    /// upload OKs, a server's READs and WRITE heads) are numbers written into `hot`, HOT_STRIDE to an event, and the event in
-    /// the array is the number k where it starts: building an array for each
-    /// would cost more than the event. Once `hot` is full, events are arrays.
+    /// upload OKs, a server's READs and WRITE heads) are numbers written
+    /// into `hot`, HOT_STRIDE to an event, and the event in the array is the
+    /// number k where it starts: building an array for each would cost more
+    /// than the event. Once `hot` is full, events are arrays.
     #[napi(catch_unwind)]
     pub fn feed<'env>(
         &mut self,
