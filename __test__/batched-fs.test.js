@@ -47,7 +47,7 @@ test('batchedRead: 16 adjacent reads asked for at once take 2 fs calls, each chu
   const buf = Buffer.alloc(CHUNK * (N + 1));
   const got = await Promise.all(
     Array.from({ length: N + 1 }, (_, i) =>
-      new Promise((resolve, reject) => read(fd, buf, i * CHUNK, CHUNK, i * CHUNK, (err, n) => (err ? reject(err) : resolve(n))))
+      new Promise((resolve, reject) => read.submit(fd, buf, i * CHUNK, CHUNK, i * CHUNK, (err, n) => (err ? reject(err) : resolve(n))))
     )
   );
   // The first goes alone (nothing was out), the other 16 wait and go as one
@@ -70,7 +70,7 @@ test('batchedWrite: chunks out of order land where they belong; drained runs aft
   const order = [];
   // Positions shuffled: a batch is sorted into runs of adjacent positions.
   const positions = Array.from({ length: N }, (_, i) => i).sort(() => Math.random() - 0.5);
-  for (const i of positions) write(fd, data, i * CHUNK, CHUNK, i * CHUNK, (err) => order.push(err || i));
+  for (const i of positions) write.submit(fd, data, i * CHUNK, CHUNK, i * CHUNK, (err) => order.push(err || i));
   await new Promise((resolve) => write.drained(resolve));
   assert.strictEqual(order.length, N, 'drained ran after every chunk was written');
   assert.ok(order.every((x) => typeof x === 'number'), `no chunk failed: ${order}`);
@@ -92,7 +92,7 @@ test('batchedWrite: settle fails what waits and calls back, with drained, once t
   const data = Buffer.alloc(CHUNK * 3, 1);
   const results = [];
   // The first goes out at once; the other two wait behind it.
-  for (let i = 0; i < 3; i++) write(fd, data, i * CHUNK, CHUNK, i * CHUNK, (err) => results.push(err ? err.message : 'written'));
+  for (let i = 0; i < 3; i++) write.submit(fd, data, i * CHUNK, CHUNK, i * CHUNK, (err) => results.push(err ? err.message : 'written'));
   const order = [];
   const drained = new Promise((resolve) => write.drained(() => resolve(order.push('drained'))));
   const settled = new Promise((resolve) => write.settle(new Error('stopped'), () => resolve(order.push('settled'))));
@@ -100,7 +100,7 @@ test('batchedWrite: settle fails what waits and calls back, with drained, once t
   assert.deepStrictEqual(results.slice().sort(), ['stopped', 'stopped', 'written']);
   assert.deepStrictEqual(order.sort(), ['drained', 'settled']);
   // Nothing more goes to the fd.
-  const late = await new Promise((resolve) => write(fd, data, 0, CHUNK, 0, resolve));
+  const late = await new Promise((resolve) => write.submit(fd, data, 0, CHUNK, 0, resolve));
   assert.strictEqual(late && late.message, 'stopped');
 });
 

@@ -10,43 +10,99 @@ const fs = require('fs');
 /**
  * @typedef {{ buf: Buffer, off: number, len: number, pos: number, cb: (err: Error | null, n?: number) => void }} Chunk
  * @typedef {(fd: number, run: Chunk[], done: () => void) => void} RunOp
- * @typedef {((fd: number, buf: Buffer, off: number, len: number, pos: number, cb: Chunk['cb']) => void) & { settle: (err: Error, cb: () => void) => void, drained: (cb: () => void) => void }} BatchedOp
  */
 
 /**
- * fs.read's or fs.write's signature for one local file, with one
- * fs call in flight at a time: chunks asked for meanwhile wait, then go
- * together, one fs.readv or fs.writev per run of adjacent file positions.
- * Each fs call is a hand-off to libuv's thread pool and back (two
- * cross-CPU wake-ups), which costs more than copying 32 KiB to or from the
- * page cache; the peer answers faster than one call at a time drains, so
- * batches form by themselves. Each chunk's callback still runs once its
- * own bytes are read or written.
- * @param {RunOp} runOp
+ * fs.read's or fs.write's work for one local file, with one fs call in
+ * flight at a time: chunks asked for meanwhile wait, then go together, one
+ * fs.readv or fs.writev per run of adjacent file positions. Each fs call is
+ * a hand-off to libuv's thread pool and back (two cross-CPU wake-ups), which
+ * costs more than copying 32 KiB to or from the page cache; the peer answers
+ * faster than one call at a time drains, so batches form by themselves.
+ * Each chunk's callback still runs once its own bytes are read or written.
+ *
+ * A class, not closures made per file: a second transfer in the same
+ * process then runs the code V8 already optimized for the first, where
+ * closures made afresh for each file are compiled again (and the callers
+ * that had inlined the first file's are thrown out).
  */
-function batchedFs(runOp) {
-  /** @type {Chunk[]} */
-  let waiting = [];
-  let busy = false;
-  let fd;
-  /** @type {Error | null} once the transfer failed: nothing more goes to the fd */
-  let stopped = null;
-  /** @type {(() => void)[]} callers of `drained` and `settle`, until nothing is waiting or out */
-  let onDrained = [];
+class BatchedFs {
+  /** @param {RunOp} runOp */
+  constructor(runOp) {
+    this.runOp = runOp;
+    /** @type {Chunk[]} */
+    this.waiting = [];
+    this.busy = false;
+    this.fd = -1;
+    /** @type {Error | null} once the transfer failed: nothing more goes to the fd */
+    this.stopped = null;
+    /** @type {(() => void)[]} callers of `drained` and `settle`, until nothing is waiting or out */
+    this.onDrained = [];
+    /** runs of the fs calls out that are not back yet */
+    this.runsOut = 0;
+    this.runDone = () => {
+      if (--this.runsOut === 0) this.idle();
+    };
+  }
 
-  function idle() {
-    busy = false;
-    // Once stopped nothing waits: op() refuses and settle() failed the rest.
-    if (waiting.length) return flush();
-    const cbs = onDrained;
-    onDrained = [];
+  /**
+   * fs.read's or fs.write's arguments: the chunk waits for the next fs call.
+   * @param {number} handle
+   * @param {Buffer} buf
+   * @param {number} off
+   * @param {number} len
+   * @param {number} pos
+   * @param {Chunk['cb']} cb
+   */
+  submit(handle, buf, off, len, pos, cb) {
+    if (this.stopped) return process.nextTick(cb, this.stopped);
+    this.fd = handle;
+    this.waiting.push({ buf, off, len, pos, cb });
+    if (!this.busy) this.flush();
+  }
+
+  /**
+   * The transfer failed: the chunks still waiting fail with `err`, none
+   * goes to the fd any more, and `cb` runs once no fs call is out, so the
+   * fd is closed only then (a closed fd's number may be reused at once).
+   * @param {Error} err
+   * @param {() => void} cb
+   */
+  settle(err, cb) {
+    this.stopped = err;
+    const failed = this.waiting;
+    this.waiting = [];
+    for (const c of failed) process.nextTick(c.cb, err);
+    if (this.busy) this.onDrained.push(cb);
+    else cb();
+  }
+
+  /**
+   * `cb` once every chunk asked for so far is done (on the next tick when
+   * none is out): a server closes a file's fd only then, after the
+   * requests that came before the CLOSE are answered.
+   * @param {() => void} cb
+   */
+  drained(cb) {
+    if (this.busy || this.waiting.length) this.onDrained.push(cb);
+    else process.nextTick(cb);
+  }
+
+  /** @private */
+  idle() {
+    this.busy = false;
+    // Once stopped nothing waits: submit() refuses and settle() failed the rest.
+    if (this.waiting.length) return this.flush();
+    const cbs = this.onDrained;
+    this.onDrained = [];
     for (const cb of cbs) cb();
   }
 
-  function flush() {
-    const batch = waiting.sort((a, b) => a.pos - b.pos);
-    waiting = [];
-    busy = true;
+  /** @private */
+  flush() {
+    const batch = this.waiting.sort(byPos);
+    this.waiting = [];
+    this.busy = true;
     /** @type {Chunk[][]} */
     const runs = [];
     for (const chunk of batch) {
@@ -55,48 +111,13 @@ function batchedFs(runOp) {
       if (last && last.pos + last.len === chunk.pos) run.push(chunk);
       else runs.push([chunk]);
     }
-    let left = runs.length;
-    for (const run of runs) {
-      runOp(fd, run, () => {
-        if (--left === 0) idle();
-      });
-    }
+    this.runsOut = runs.length;
+    for (const run of runs) this.runOp(this.fd, run, this.runDone);
   }
-
-  /** fs.read's or fs.write's arguments: the chunk waits for the next fs call. */
-  const op = (handle, buf, off, len, pos, cb) => {
-    if (stopped) return process.nextTick(cb, stopped);
-    fd = handle;
-    waiting.push({ buf, off, len, pos, cb });
-    if (!busy) flush();
-  };
-  /**
-   * The transfer failed: the chunks still waiting fail with `err`, none
-   * goes to the fd any more, and `cb` runs once no fs call is out, so the
-   * fd is closed only then (a closed fd's number may be reused at once).
-   * @param {Error} err
-   * @param {() => void} cb
-   */
-  const settle = (err, cb) => {
-    stopped = err;
-    const failed = waiting;
-    waiting = [];
-    for (const c of failed) process.nextTick(c.cb, err);
-    if (busy) onDrained.push(cb);
-    else cb();
-  };
-  /**
-   * `cb` once every chunk asked for so far is done (on the next tick when
-   * none is out): a server closes a file's fd only then, after the
-   * requests that came before the CLOSE are answered.
-   * @param {() => void} cb
-   */
-  const drained = (cb) => {
-    if (busy || waiting.length) onDrained.push(cb);
-    else process.nextTick(cb);
-  };
-  return Object.assign(op, { settle, drained });
 }
+
+/** @param {Chunk} a @param {Chunk} b */
+const byPos = (a, b) => a.pos - b.pos;
 
 const views = (run) => run.map((c) => c.buf.subarray(c.off, c.off + c.len));
 
@@ -145,9 +166,9 @@ function writevRun(fd, run, done) {
   fs.writev(fd, rest, pos, more);
 }
 
-/** @returns {BatchedOp} fs.read's signature (the callback's n: bytes read, 0 at the end of the file) */
-const batchedRead = () => batchedFs(readvRun);
-/** @returns {BatchedOp} fs.write's signature; each chunk is written whole */
-const batchedWrite = () => batchedFs(writevRun);
+/** A file's reads: submit's callback gets the bytes read, 0 at the end of the file. */
+const batchedRead = () => new BatchedFs(readvRun);
+/** A file's writes: each chunk is written whole. */
+const batchedWrite = () => new BatchedFs(writevRun);
 
-module.exports = { batchedRead, batchedWrite };
+module.exports = { BatchedFs, batchedRead, batchedWrite };

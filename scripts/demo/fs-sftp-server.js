@@ -112,7 +112,7 @@ function serve(sftp, root, opts = {}) {
     const e = entry(h);
     if (!e || e.fd === undefined) return bad(id);
     const buf = Buffer.allocUnsafe(Math.min(len, 256 * 1024));
-    e.read(e.fd, buf, 0, buf.length, offset, (err, n) => {
+    e.read.submit(e.fd, buf, 0, buf.length, offset, (err, n) => {
       if (err) return fail(id)(err);
       if (n === 0) return sftp.status(id, STATUS_CODE.EOF);
       sftp.data(id, buf.subarray(0, n));
@@ -121,7 +121,7 @@ function serve(sftp, root, opts = {}) {
   sftp.on('WRITE', (id, h, offset, data) => {
     const e = entry(h);
     if (!e || e.fd === undefined) return bad(id);
-    e.write(e.fd, data, 0, data.length, offset, ok(id));
+    e.write.submit(e.fd, data, 0, data.length, offset, ok(id));
   });
   sftp.on('CLOSE', (id, h) => {
     const e = entry(h);
