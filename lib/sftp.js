@@ -67,7 +67,8 @@ class SFTPStream extends Base {
       writeReqid: -1,
       // client
       maxDataLen: this._isOpenSSH ? OPENSSH_MAX_DATA_LEN : DEFAULT_MAX_DATA_LEN,
-      requests: {},
+      /** @type {Map<number, any>} requests sent, by id, until answered */
+      requests: new Map(),
     };
 
     this.on('end', () => {
@@ -104,9 +105,8 @@ class SFTPStream extends Base {
 
   /** Ends the session: outstanding requests fail, the readable side ends. */
   _cleanup(callback) {
-    const requests = this._state.requests;
-    const pending = Object.keys(requests);
-    this._state.requests = {};
+    const pending = [...this._state.requests.values()];
+    this._state.requests = new Map();
     this._dataPart = null;
     // Every request still waiting fails, whatever ended the session. (0.4.10
     // skipped this once its readable side had ended; on today's Node the
@@ -114,7 +114,7 @@ class SFTPStream extends Base {
     // that closed mid-transfer left fastGet waiting forever.)
     if (pending.length) {
       const err = new Error('SFTP session ended early');
-      for (const id of pending) if (requests[id].cb) requests[id].cb(err);
+      for (const req of pending) if (req.cb) req.cb(err);
     }
     if (this.readable) this.push(null);
     if (!this._readableState.endEmitted && !this._readableState.flowing) this.resume();
@@ -221,14 +221,14 @@ class SFTPStream extends Base {
     if (this.server) return this._onWritePart(from, start, end, last);
     let part = this._dataPart;
     if (!part) {
-      const req = this._state.requests[id];
+      const req = this._state.requests.get(id);
       let into = null;
       if (req && req.cb) into = req.buffer || Buffer.allocUnsafe(total);
       part = this._dataPart = { req, into, at: 0 };
     }
     // Copied only while the request still waits (and no further than the
     // reader's buffer reaches: more than was asked for is refused at the end).
-    if (part.into && part.at < part.into.length && this._state.requests[id] === part.req) {
+    if (part.into && part.at < part.into.length && this._state.requests.get(id) === part.req) {
       part.at += from.copy(part.into, part.at, start, end);
     }
     if (!last) return;
@@ -271,9 +271,9 @@ class SFTPStream extends Base {
    */
   _onResponse(type, id, a0, a1, a2) {
     if (this.debug !== noop) this.debug(`DEBUG[SFTP]: Parser: Response: ${type.toUpperCase()}`);
-    const req = this._state.requests[id];
+    const req = this._state.requests.get(id);
     // Forget it first: a callback that ends the session must not see it again.
-    delete this._state.requests[id];
+    this._state.requests.delete(id);
     if (!req || !req.cb) return;
     const cb = req.cb;
     // A request that succeeds with data (lib/sftp/client.js EXPECT) fails

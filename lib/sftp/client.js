@@ -64,19 +64,39 @@ const EXPECT = new Map([
   ['limits@openssh.com', 'extended'],
 ]);
 
-/** Sends a packet built for a fresh id; `req` is what the response needs. */
 /**
+ * A request waiting for its response: one shape for every kind, so the
+ * response path (lib/sftp.js _onResponse) reads its fields at one map.
+ */
+class Request {
+  /**
+   * @param {Function | undefined} cb
+   * @param {string | undefined} expect the response type that carries its result
+   * @param {Buffer | null} buffer where a READ's data goes
+   * @param {Function | null} extended decodes an EXTENDED_REPLY
+   */
+  constructor(cb, expect, buffer, extended) {
+    this.cb = cb;
+    this.expect = expect;
+    this.buffer = buffer;
+    this.extended = extended;
+  }
+}
+
+/**
+ * Sends a packet built for a fresh id; the response goes to `cb`.
  * @param {import('../sftp')} self
  * @param {string} what
  * @param {(id: number) => Buffer} build
- * @param {{ cb?: Function, expect?: string, buffer?: Buffer, extended?: Function }} req
+ * @param {Function} [cb]
+ * @param {Buffer | null} [buffer] a READ's: where its data goes
+ * @param {Function | null} [extended] an EXTENDED request's reply decoder
  */
-function send(self, what, build, req) {
-  if (EXPECT.has(what)) req.expect = EXPECT.get(what);
+function send(self, what, build, cb, buffer = null, extended = null) {
   const state = self._state;
   const id = (state.writeReqid = (state.writeReqid + 1) % MAX_REQID);
   const packet = build(id);
-  state.requests[id] = req;
+  state.requests.set(id, new Request(cb, EXPECT.get(what), buffer, extended));
   self.debug(`DEBUG[SFTP]: Outgoing: Writing ${what}`);
   return self.push(packet);
 }
@@ -89,7 +109,7 @@ function send(self, what, build, req) {
  */
 function oneString(self, kind, s, cb) {
   clientOnly(self);
-  return send(self, NAMES[kind], (id) => self._native.oneString(kind, id, s), { cb });
+  return send(self, NAMES[kind], (id) => self._native.oneString(kind, id, s), cb);
 }
 
 /**
@@ -122,8 +142,8 @@ function writeChunk(self, handle, buf, off, len, position, cb, inPlace) {
       cb(undefined, off + len);
     }
   };
-  if (!inPlace) return send(self, 'WRITE', (id) => self._native.write(id, handle, position, data), { cb: done });
-  send(self, 'WRITE', (id) => self._native.writeHead(id, handle, position, len), { cb: done });
+  if (!inPlace) return send(self, 'WRITE', (id) => self._native.write(id, handle, position, data), done);
+  send(self, 'WRITE', (id) => self._native.writeHead(id, handle, position, len), done);
   return self.push(data);
 }
 
@@ -142,7 +162,7 @@ function requireExtension(self, name, version) {
  * @param {(data: Buffer, cb: Function) => void} [onReply] decodes the EXTENDED_REPLY
  */
 function extended(self, name, body, cb, onReply) {
-  return send(self, name, (id) => self._native.extended(id, name, body), { cb, extended: onReply });
+  return send(self, name, (id) => self._native.extended(id, name, body), cb, null, onReply);
 }
 
 /** Length-prefixed strings, as an extension's body. */
@@ -186,7 +206,7 @@ const methods = {
     if (flags === null) throw new Error(`Unknown flags string: ${flags_}`);
     if (typeof attrs === 'string' || typeof attrs === 'number') attrs = { mode: attrs };
     const native = attrsToNative(attrs);
-    return send(this, 'OPEN', (id) => this._native.open(id, String(path), flags >>> 0, native), { cb });
+    return send(this, 'OPEN', (id) => this._native.open(id, String(path), flags >>> 0, native), cb);
   },
 
   close(handle, cb) {
@@ -214,10 +234,7 @@ const methods = {
       }
       cb(undefined, nb || 0, data, position);
     };
-    return send(this, 'READ', (id) => this._native.read(id, handle, position, len >>> 0), {
-      cb: done,
-      buffer: buf.subarray(off, off + len),
-    });
+    return send(this, 'READ', (id) => this._native.read(id, handle, position, len >>> 0), done, buf.subarray(off, off + len));
   },
 
   writeData(handle, buf, off, len, position, cb) {
@@ -265,7 +282,7 @@ const methods = {
   },
   rename(oldPath, newPath, cb) {
     clientOnly(this);
-    return send(this, 'RENAME', (id) => this._native.twoStrings(REQ.RENAME, id, utf8(oldPath), utf8(newPath)), { cb });
+    return send(this, 'RENAME', (id) => this._native.twoStrings(REQ.RENAME, id, utf8(oldPath), utf8(newPath)), cb);
   },
   mkdir(path, attrs, cb) {
     clientOnly(this);
@@ -273,7 +290,7 @@ const methods = {
       cb = attrs;
       attrs = undefined;
     }
-    return send(this, 'MKDIR', (id) => this._native.stringAttrs(REQ.MKDIR, id, utf8(path), attrsToNative(attrs)), { cb });
+    return send(this, 'MKDIR', (id) => this._native.stringAttrs(REQ.MKDIR, id, utf8(path), attrsToNative(attrs)), cb);
   },
   rmdir(path, cb) {
     return oneString(this, REQ.RMDIR, utf8(path), cb);
@@ -298,7 +315,7 @@ const methods = {
             list.filter((e) => e.filename !== '.' && e.filename !== '..')
           );
         };
-    return send(this, 'READDIR', (id) => this._native.oneString(REQ.READDIR, id, where), { cb: done });
+    return send(this, 'READDIR', (id) => this._native.oneString(REQ.READDIR, id, where), done);
   },
 
   fstat(handle, cb) {
@@ -317,12 +334,12 @@ const methods = {
   },
   setstat(path, attrs, cb) {
     clientOnly(this);
-    return send(this, 'SETSTAT', (id) => this._native.stringAttrs(REQ.SETSTAT, id, utf8(path), attrsToNative(attrs)), { cb });
+    return send(this, 'SETSTAT', (id) => this._native.stringAttrs(REQ.SETSTAT, id, utf8(path), attrsToNative(attrs)), cb);
   },
   fsetstat(handle, attrs, cb) {
     clientOnly(this);
     needHandle(handle);
-    return send(this, 'FSETSTAT', (id) => this._native.stringAttrs(REQ.FSETSTAT, id, handle, attrsToNative(attrs)), { cb });
+    return send(this, 'FSETSTAT', (id) => this._native.stringAttrs(REQ.FSETSTAT, id, handle, attrsToNative(attrs)), cb);
   },
   futimes(handle, atime, mtime, cb) {
     return this.fsetstat(handle, { atime: toUnixTimestamp(atime), mtime: toUnixTimestamp(mtime) }, cb);
@@ -344,22 +361,18 @@ const methods = {
   },
   readlink(path, cb) {
     clientOnly(this);
-    return send(this, 'READLINK', (id) => this._native.oneString(REQ.READLINK, id, utf8(path)), {
-      cb: nameResult('Response missing link info', cb),
-    });
+    return send(this, 'READLINK', (id) => this._native.oneString(REQ.READLINK, id, utf8(path)), nameResult('Response missing link info', cb));
   },
   symlink(targetPath, linkPath, cb) {
     clientOnly(this);
     // The draft says (linkpath, targetpath); OpenSSH has always sent and
     // expected them the other way round.
     const [a, b] = this._isOpenSSH ? [targetPath, linkPath] : [linkPath, targetPath];
-    return send(this, 'SYMLINK', (id) => this._native.twoStrings(REQ.SYMLINK, id, utf8(a), utf8(b)), { cb });
+    return send(this, 'SYMLINK', (id) => this._native.twoStrings(REQ.SYMLINK, id, utf8(a), utf8(b)), cb);
   },
   realpath(path, cb) {
     clientOnly(this);
-    return send(this, 'REALPATH', (id) => this._native.oneString(REQ.REALPATH, id, utf8(path)), {
-      cb: nameResult('Response missing path info', cb),
-    });
+    return send(this, 'REALPATH', (id) => this._native.oneString(REQ.REALPATH, id, utf8(path)), nameResult('Response missing path info', cb));
   },
 
   // OpenSSH extensions (PROTOCOL, section 4), each only when the server
