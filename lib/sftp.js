@@ -12,6 +12,7 @@
 const { Transform } = require('stream');
 const { SftpSession } = require('./binding');
 const { fromEngine } = require('./realm');
+const { markFresh, isFresh } = require('./fresh-buffers');
 const { STATUS_CODE, STATUS_TEXT, OPEN_MODE, Stats, stringToFlags, flagsToString } = require('./sftp/stats');
 const clientMethods = require('./sftp/client');
 const serverMethods = require('./sftp/server');
@@ -39,6 +40,9 @@ const HOT_WRITE_HEAD = 5; // [, id, handle start, handle end, offset, total]: as
 // prototype (below); this base is Transform, typed to include them for tsc.
 /** @typedef {new (options?: import('stream').TransformOptions) => Transform & typeof clientMethods & typeof serverMethods} WithMethods */
 const Base = /** @type {WithMethods} */ (/** @type {unknown} */ (Transform));
+
+/** Received bytes to keep past their write: a view where that is safe, else a copy. */
+const kept = (view) => (isFresh(view) ? view : Buffer.from(view));
 
 class SFTPStream extends Base {
   constructor(cfg, remoteIdentRaw) {
@@ -145,6 +149,8 @@ class SFTPStream extends Base {
       }
       // Data that lay whole in the chunk comes as its place there: a view, not a copy.
       if (ev[0] === '_part') {
+        // ev[6]: a copy the engine made of a part not in the chunk, its own.
+        if (ev[6]) markFresh(ev[6]);
         this._onDataPart(ev[1], ev[6] || chunk, ev[2], ev[3], ev[4], ev[5]);
         continue;
       }
@@ -223,17 +229,23 @@ class SFTPStream extends Base {
     if (!part) {
       const req = this._state.requests.get(id);
       let into = null;
-      if (req && req.cb) into = req.buffer || Buffer.allocUnsafe(total);
-      part = this._dataPart = { req, into, at: 0 };
+      if (req && req.cb && !req.viewsOf) into = req.buffer || Buffer.allocUnsafe(total);
+      part = this._dataPart = { req, into, views: req && req.viewsOf ? /** @type {Buffer[]} */ ([]) : null, at: 0 };
     }
-    // Copied only while the request still waits (and no further than the
-    // reader's buffer reaches: more than was asked for is refused at the end).
-    if (part.into && part.at < part.into.length && this._state.requests.get(id) === part.req) {
-      part.at += from.copy(part.into, part.at, start, end);
+    if (this._state.requests.get(id) === part.req) {
+      // Copied only while the request still waits (and no further than the
+      // reader's buffer reaches: more than was asked for is refused at the end).
+      if (part.into && part.at < part.into.length) {
+        part.at += from.copy(part.into, part.at, start, end);
+      } else if (part.views && part.at < part.req.viewsOf) {
+        const view = kept(from.subarray(start, Math.min(end, start + part.req.viewsOf - part.at)));
+        part.views.push(view);
+        part.at += view.length;
+      }
     }
     if (!last) return;
     this._dataPart = null;
-    this._onResponse('data', id, part.into, total);
+    this._onResponse('data', id, part.views || part.into, total);
   }
 
   /**
@@ -297,6 +309,8 @@ class SFTPStream extends Base {
       case 'data': {
         // (data) or, from _onDataPart, (data, length sent).
         const data = a0;
+        // _readDataViews: the parts' views, or the whole reply's bytes as one.
+        if (req.viewsOf) return Array.isArray(data) ? cb(undefined, data, a1) : cb(undefined, [kept(data)], data.length);
         if (!req.buffer) return cb(undefined, data);
         // Copied into the caller's buffer, cut to fit (parts already are);
         // the length sent is reported so readData can refuse more than it

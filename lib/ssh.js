@@ -22,6 +22,7 @@ const { CHANNEL_OPEN_FAILURE, DISCONNECT_REASON } = require('./constants');
 
 const native = require('./binding');
 const { fromEngine } = require('./realm');
+const { markFresh } = require('./fresh-buffers');
 const { normalize } = require('./ssh/config');
 const hostKeys = require('./ssh/host-keys');
 const methods = require('./ssh/methods');
@@ -259,12 +260,14 @@ class SSH2Stream extends Base {
       if (!Array.isArray(ev)) {
         // The Buffer the hot events' data lies in.
         received = /** @type {Buffer} */ (ev);
+        markFresh(received);
         continue;
       }
       const name = ev[0];
       if (name === '_data') {
         // [, name, received buffer, start, end(, type)]: channel data as a
         // view of the bytes the engine decrypted in place.
+        markFresh(ev[2]);
         const data = ev[2].subarray(ev[3], ev[4]);
         if (ev.length === 6) this.emit(ev[1], ev[5], data);
         else this.emit(ev[1], data);

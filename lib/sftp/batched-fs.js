@@ -8,7 +8,7 @@
 const fs = require('fs');
 
 /**
- * @typedef {{ buf: Buffer, off: number, len: number, pos: number, cb: (err: Error | null, n?: number) => void }} Chunk
+ * @typedef {{ bufs: Buffer[], len: number, pos: number, cb: (err: Error | null, n?: number) => void }} Chunk a chunk's bytes: `len` of them, in `bufs`, at file position `pos`
  * @typedef {(fd: number, run: Chunk[], done: () => void) => void} RunOp
  */
 
@@ -55,9 +55,22 @@ class BatchedFs {
    * @param {Chunk['cb']} cb
    */
   submit(handle, buf, off, len, pos, cb) {
+    this.submitViews(handle, [buf.subarray(off, off + len)], len, pos, cb);
+  }
+
+  /**
+   * Like submit, for a chunk of `len` bytes in several buffers (fastGet
+   * writes a reply's bytes from the views it came in).
+   * @param {number} handle
+   * @param {Buffer[]} bufs
+   * @param {number} len
+   * @param {number} pos
+   * @param {Chunk['cb']} cb
+   */
+  submitViews(handle, bufs, len, pos, cb) {
     if (this.stopped) return process.nextTick(cb, this.stopped);
     this.fd = handle;
-    this.waiting.push({ buf, off, len, pos, cb });
+    this.waiting.push({ bufs, len, pos, cb });
     if (!this.busy) this.flush();
   }
 
@@ -119,7 +132,12 @@ class BatchedFs {
 /** @param {Chunk} a @param {Chunk} b */
 const byPos = (a, b) => a.pos - b.pos;
 
-const views = (run) => run.map((c) => c.buf.subarray(c.off, c.off + c.len));
+/** @param {Chunk[]} run @returns {Buffer[]} */
+function views(run) {
+  const all = [];
+  for (const c of run) for (const b of c.bufs) all.push(b);
+  return all;
+}
 
 /**
  * @type {RunOp} Reads a run. When the call stops short, the chunks it
@@ -158,7 +176,10 @@ function writevRun(fd, run, done) {
     // Nothing written and no error: asking again would loop forever.
     if (written === 0) return finish(new Error(`Writing the local file at byte ${pos} wrote nothing`));
     pos += written;
-    while (rest.length && written >= rest[0].length) written -= rest.shift().length;
+    while (rest.length && written >= rest[0].length) {
+      written -= rest[0].length;
+      rest.shift();
+    }
     if (!rest.length) return finish(null);
     if (written > 0) rest = [rest[0].subarray(written), ...rest.slice(1)];
     fs.writev(fd, rest, pos, more);

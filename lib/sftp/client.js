@@ -74,12 +74,14 @@ class Request {
    * @param {string | undefined} expect the response type that carries its result
    * @param {Buffer | null} buffer where a READ's data goes
    * @param {Function | null} extended decodes an EXTENDED_REPLY
+   * @param {number} viewsOf a READ whose data is wanted as views (_readDataViews): the bytes asked for; else 0
    */
-  constructor(cb, expect, buffer, extended) {
+  constructor(cb, expect, buffer, extended, viewsOf) {
     this.cb = cb;
     this.expect = expect;
     this.buffer = buffer;
     this.extended = extended;
+    this.viewsOf = viewsOf;
   }
 }
 
@@ -91,12 +93,13 @@ class Request {
  * @param {Function} [cb]
  * @param {Buffer | null} [buffer] a READ's: where its data goes
  * @param {Function | null} [extended] an EXTENDED request's reply decoder
+ * @param {number} [viewsOf] a READ's, for views of its data: the bytes asked for
  */
-function send(self, what, build, cb, buffer = null, extended = null) {
+function send(self, what, build, cb, buffer = null, extended = null, viewsOf = 0) {
   const state = self._state;
   const id = (state.writeReqid = (state.writeReqid + 1) % MAX_REQID);
   const packet = build(id);
-  state.requests.set(id, new Request(cb, EXPECT.get(what), buffer, extended));
+  state.requests.set(id, new Request(cb, EXPECT.get(what), buffer, extended, viewsOf));
   self.debug(`DEBUG[SFTP]: Outgoing: Writing ${what}`);
   return self.push(packet);
 }
@@ -145,6 +148,15 @@ function writeChunk(self, handle, buf, off, len, position, cb, inPlace) {
   if (!inPlace) return send(self, 'WRITE', (id) => self._native.write(id, handle, position, data), done);
   send(self, 'WRITE', (id) => self._native.writeHead(id, handle, position, len), done);
   return self.push(data);
+}
+
+/**
+ * A READ's length: no more than the server's limits@openssh.com allow
+ * (callers already take short reads).
+ */
+function readLength(self, len) {
+  const maxRead = self._state.limits ? self._state.limits.maxReadLength : 0;
+  return maxRead > 0 && len > maxRead ? maxRead : len;
 }
 
 /** The extension's data in the server's VERSION includes `version`. */
@@ -222,10 +234,7 @@ const methods = {
     if (off >= buf.length) throw new Error('offset is out of bounds');
     if (off + len > buf.length) throw new Error('length extends beyond buffer');
     if (position === null) throw new Error('null position currently unsupported');
-    // Ask for no more than the server's limits@openssh.com allow; callers
-    // already take short reads.
-    const maxRead = this._state.limits ? this._state.limits.maxReadLength : 0;
-    if (maxRead > 0 && len > maxRead) len = maxRead;
+    len = readLength(this, len);
     const done = (err, data, nb) => {
       if (err) {
         if (cb._wantEOFError || err.code !== STATUS_CODE.EOF) return cb(err);
@@ -235,6 +244,28 @@ const methods = {
       cb(undefined, nb || 0, data, position);
     };
     return send(this, 'READ', (id) => this._native.read(id, handle, position, len >>> 0), done, buf.subarray(off, off + len));
+  },
+
+  /**
+   * readData for fastGet (lib/sftp/transfer.js): `cb(err, nb, views)` gets
+   * the reply's bytes as views of where they were received (copies of any
+   * that their writer may reuse: lib/fresh-buffers.js), not copied into a
+   * buffer of the caller's. The end of the file is nb 0.
+   * @param {Buffer} handle
+   * @param {number} len
+   * @param {number} position
+   * @param {(err: Error | undefined, nb?: number, views?: Buffer[]) => void} cb
+   */
+  _readDataViews(handle, len, position, cb) {
+    clientOnly(this);
+    needHandle(handle);
+    len = readLength(this, len);
+    const done = (err, views, nb) => {
+      if (err) return err.code === STATUS_CODE.EOF ? cb(undefined, 0, []) : cb(err);
+      if (nb > len) return cb(new Error('Received more data than requested'));
+      cb(undefined, nb, views);
+    };
+    return send(this, 'READ', (id) => this._native.read(id, handle, position, len >>> 0), done, null, null, len);
   },
 
   writeData(handle, buf, off, len, position, cb) {

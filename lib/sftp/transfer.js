@@ -53,6 +53,9 @@ class Transfer {
     // A local side goes through the fs batched; an SFTP side is the stream.
     this.srcFile = src === fs ? batchedRead() : null;
     this.dstFile = dst === fs ? batchedWrite() : null;
+    // fastGet: the replies' bytes go to the local file from where they were
+    // received (SFTPStream _readDataViews), not through a buffer of ours.
+    this.viewsIn = !this.srcFile && this.dstFile !== null;
     this.srcHandle = undefined;
     this.dstHandle = undefined;
     this.fileSize = 0;
@@ -99,7 +102,7 @@ class Transfer {
         --this.concurrency;
       }
       try {
-        this.buf = Buffer.allocUnsafe(bufSize);
+        if (!this.viewsIn) this.buf = Buffer.allocUnsafe(bufSize);
       } catch (e) {
         return this.finish(e);
       }
@@ -123,18 +126,24 @@ class Transfer {
 
   /** Reads `len` bytes at file position `pos` into the slot at `slot`. */
   readChunk(slot, pos, len) {
-    const cb = (err, nb) => this.chunkRead(slot, pos, len, err, nb);
+    if (this.viewsIn) {
+      this.src._readDataViews(this.srcHandle, len, pos, (err, nb, views) => this.chunkRead(slot, pos, len, err, nb, views));
+      return;
+    }
+    const cb = (err, nb) => this.chunkRead(slot, pos, len, err, nb, null);
     if (this.srcFile) this.srcFile.submit(this.srcHandle, this.buf, slot, len, pos, cb);
     else this.src.readData(this.srcHandle, this.buf, slot, len, pos, cb);
   }
 
-  chunkRead(slot, pos, len, err, nb) {
+  /** @param {Buffer[] | null} views the bytes read, when they are not in the slot (viewsIn) */
+  chunkRead(slot, pos, len, err, nb, views) {
     if (err) return this.finish(err);
     // Nothing at a position short of the size: the source shrank. (0.4.10
     // asked again forever here.)
     if (nb === 0) return this.finish(new Error(`Source ended at byte ${pos} of the ${this.fileSize} expected`));
     const cb = (err) => this.chunkWritten(slot, pos, len, nb, err);
-    if (this.dstFile) this.dstFile.submit(this.dstHandle, this.buf, slot, nb, pos, cb);
+    if (views && this.dstFile) this.dstFile.submitViews(this.dstHandle, views, nb, pos, cb);
+    else if (this.dstFile) this.dstFile.submit(this.dstHandle, this.buf, slot, nb, pos, cb);
     // To an SFTP peer the chunk goes out as a view of `buf`, not a copy: a
     // slot is reused only once its write is acknowledged.
     else this.dst._writeDataInPlace(this.dstHandle, this.buf, slot, nb, pos, cb);
